@@ -1,0 +1,157 @@
+"""Raw lines → logical lines: page numbers out, hard line breaks mended, run-together
+headings split.  Every raw line ends up in exactly one logical line or in ``dropped``
+(page numbers), so nothing disappears unnoticed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .reader import RawLine
+from .text import clean_line
+
+PAGE_NUMBER = re.compile(
+    r"^(?:[—–\-－―_]+\s*\d{1,4}\s*[—–\-－―_]+|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|\d{1,3})$")
+
+# the start of a numbered item: 第一章 第一条 一、 （一） 1. 1、 （1） ① 1)
+MARKER = re.compile(
+    r"^(?:第[一二三四五六七八九十百零〇\d]+[章条部分节]"
+    r"|[一二三四五六七八九十]+[、．.]"
+    r"|[（(][一二三四五六七八九十]+[）)]"
+    r"|\d{1,3}(?:[、．]|\.(?!\d))"
+    r"|[（(]\d{1,3}[）)]"
+    r"|[①-⑳]"
+    r"|\d{1,3}[)）])")
+DEPT_LINE = re.compile(r"^[（(【\[]?\s*(牵头部门|牵头单位|责任单位|责任部门|主责单位|配合单位|配合部门|参与单位|协办单位)")
+CLOSING = re.compile(r"^(抄送|主送|印发|附件|附表|报送)[：:]|^附件\d*$|^附件[：:]?")
+DATE_LINE = re.compile(r"^(\d{4}|[二〇○零一三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日$")
+# a line ending like this has finished its sentence
+TERMINAL = tuple("。！？；：”’）)》」』】!?;:")
+# a line ending like this cannot be the end of a paragraph
+OPEN_END = tuple("，、（(“‘《「『【—到至和与及或在为对于将把从按向")
+CONT_START = tuple("，、。；：）)”’》」』】%％年月日号个名所条处片张项次")
+
+
+@dataclass
+class Line:
+    text: str
+    numbers: list[int] = field(default_factory=list)  # raw line numbers it came from
+    used: bool = False  # set by whoever stores its text in the plan
+
+    @property
+    def number(self) -> int:
+        return self.numbers[0] if self.numbers else 0
+
+
+def _width(lines: list[str]) -> int:
+    """Typical width of a full line of wrapped text (PDF copies wrap at a fixed width)."""
+    lens = sorted(len(s) for s in lines if len(s) >= 8)
+    if not lens:
+        return 10**6
+    return lens[int(len(lens) * 0.9) - 1 if len(lens) > 1 else 0]
+
+
+def _continues(prev: str, nxt: str, nxt_indented: bool, width: int, wrapped_doc: bool,
+               indents_known: bool = False) -> bool:
+    if not prev or not nxt:
+        return False
+    if MARKER.match(nxt) or DEPT_LINE.match(nxt) or CLOSING.match(nxt) or DATE_LINE.match(nxt):
+        return False
+    if DATE_LINE.match(prev) or "\t" in prev or "\t" in nxt:
+        return False
+    if nxt_indented:
+        return False
+    if indents_known and wrapped_doc and len(prev) >= width * 0.85:
+        # paragraphs start indented: a full line followed by an unindented one runs on,
+        # even when a sentence happened to end at the line's end
+        return True
+    if prev.endswith(TERMINAL):
+        # a department note or sentence ends here; only a closing bracket may be mid-sentence
+        return prev.endswith(("）", ")")) and nxt.startswith(CONT_START) and not DEPT_LINE.search(prev)
+    if prev.endswith(OPEN_END) or nxt.startswith(CONT_START):
+        return True
+    # a line as long as the text's wrap width that did not end its sentence
+    return wrapped_doc and len(prev) >= width * 0.85
+
+
+def split_run_together(text: str) -> list[str]:
+    """'1.实施…行动（1）加强…' → two lines: a short heading with a deeper item after it."""
+    parts = [text]
+    while True:
+        cur = parts[-1]
+        m = MARKER.match(cur)
+        if not m:
+            break
+        rest_start = m.end()
+        found = None
+        for n in re.finditer(r"[（(](?:\d{1,3}|[一二三四五六七八九十]+)[）)]|(?<![\d.])\d{1,2}[.．、](?!\d)", cur[rest_start:]):
+            pos = rest_start + n.start()
+            head = cur[rest_start:pos]
+            if 2 <= len(head) <= 40 and not re.search(r"[。，；：,;:]", head) and n.group()[0] != cur[0] \
+                    and not re.search(r"[（(]$", head):
+                found = pos
+            break
+        if found is None:
+            break
+        parts[-1:] = [cur[:found], cur[found:]]
+    return parts
+
+
+def build(raw_lines: list[RawLine], *, wrapped_hint: bool = False) -> tuple[list[Line], list[Line]]:
+    """Return (logical lines, dropped page-number lines)."""
+    cleaned = [(rl.number, clean_line(rl.text) if "\t" not in rl.text else
+                "\t".join(clean_line(c) for c in rl.text.split("\t")), rl.indented) for rl in raw_lines]
+    dropped: list[Line] = []
+    kept = []
+    for number, text, indented in cleaned:
+        if not text.strip("\t "):
+            kept.append((number, "", False))
+            continue
+        if PAGE_NUMBER.match(text):
+            dropped.append(Line(text, [number]))
+            continue
+        kept.append((number, text, indented))
+    width = _width([t for _, t, _ in kept])
+    # PDFs and web copies wrap; a document of whole paragraphs has ragged line lengths
+    wrapped_doc = wrapped_hint or _looks_wrapped([t for _, t, _ in kept], width)
+    indents_known = sum(1 for _, t, i in kept if i and t) >= 3
+    out: list[Line] = []
+    for number, text, indented in kept:
+        if not text:
+            out.append(Line("", [number], used=True))  # blank separators carry nothing
+            continue
+        prev = _last_text_line(out)
+        if prev is not None and _continues(prev.text, text, indented, width, wrapped_doc, indents_known) \
+                and not _blank_between(out, prev):
+            prev.text += text
+            prev.numbers.append(number)
+            continue
+        out.append(Line(text, [number]))
+    result: list[Line] = []
+    for ln in out:
+        if not ln.text:
+            continue
+        pieces = split_run_together(ln.text)
+        for piece in pieces:
+            result.append(Line(piece, list(ln.numbers)))
+    return result, dropped
+
+
+def _looks_wrapped(texts: list[str], width: int) -> bool:
+    long = [t for t in texts if len(t) >= 12]
+    if len(long) < 5:
+        return False
+    near = sum(1 for t in long if len(t) >= width * 0.85 and not t.endswith(TERMINAL))
+    return near / len(long) > 0.2
+
+
+def _last_text_line(out: list[Line]) -> Line | None:
+    for ln in reversed(out):
+        if ln.text:
+            return ln
+        return None  # a blank line ends the paragraph
+    return None
+
+
+def _blank_between(out: list[Line], prev: Line) -> bool:
+    return bool(out) and out[-1] is not prev
