@@ -7,21 +7,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .markers import match_marker
+from .meta import is_issuer
 from .reader import RawLine
 from .text import clean_line
 
 PAGE_NUMBER = re.compile(
     r"^(?:[—–\-－―_]+\s*\d{1,4}\s*[—–\-－―_]+|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|\d{1,3})$")
 
-# the start of a numbered item: 第一章 第一条 一、 （一） 1. 1、 （1） ① 1)
-MARKER = re.compile(
-    r"^(?:第[一二三四五六七八九十百零〇\d]+[章条部分节]"
-    r"|[一二三四五六七八九十]+[、．.]"
-    r"|[（(][一二三四五六七八九十]+[）)]"
-    r"|\d{1,3}(?:[、．]|\.(?!\d))"
-    r"|[（(]\d{1,3}[）)]"
-    r"|[①-⑳]"
-    r"|\d{1,3}[)）])")
 DEPT_LINE = re.compile(r"^[（(【\[]?\s*(牵头部门|牵头单位|责任单位|责任部门|主责单位|配合单位|配合部门|参与单位|协办单位)")
 CLOSING = re.compile(r"^(抄送|主送|印发|附件|附表|报送)[：:]|^附件\d*$|^附件[：:]?")
 DATE_LINE = re.compile(r"^(\d{4}|[二〇○零一三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日$")
@@ -52,18 +45,28 @@ def _width(lines: list[str]) -> int:
 
 
 def _continues(prev: str, nxt: str, nxt_indented: bool, width: int, wrapped_doc: bool,
-               indents_known: bool = False) -> bool:
+               indents_known: bool = False, last_numbers: dict | None = None) -> bool:
     if not prev or not nxt:
         return False
-    if MARKER.match(nxt) or DEPT_LINE.match(nxt) or CLOSING.match(nxt) or DATE_LINE.match(nxt):
+    mk = match_marker(nxt)
+    if mk and wrapped_doc and not prev.endswith(TERMINAL) and last_numbers is not None:
+        # "达到\n95.8%": a number that cannot be the next item of its style is wrapped text
+        style, n = mk[0], mk[1]
+        last = last_numbers.get(style)
+        if n != 1 and (last is None or not (last <= n <= last + 1)):
+            return True
+    if mk or DEPT_LINE.match(nxt) or CLOSING.match(nxt) or DATE_LINE.match(nxt):
         return False
     if DATE_LINE.match(prev) or "\t" in prev or "\t" in nxt:
         return False
     if nxt_indented:
         return False
-    if indents_known and wrapped_doc and len(prev) >= width * 0.85:
-        # paragraphs start indented: a full line followed by an unindented one runs on,
-        # even when a sentence happened to end at the line's end
+    if prev.endswith(TERMINAL) and is_issuer(nxt):
+        return False  # the signature under a notice
+    if wrapped_doc and len(prev) >= width * (0.85 if indents_known else 0.95) and \
+            not (prev.endswith(("）", ")")) and DEPT_LINE.search(prev)):
+        # a full line followed by an unindented one runs on, even when a sentence happened
+        # to end at the line's end (paragraphs start with an indent or a number)
         return True
     if prev.endswith(TERMINAL):
         # a department note or sentence ends here; only a closing bracket may be mid-sentence
@@ -79,10 +82,10 @@ def split_run_together(text: str) -> list[str]:
     parts = [text]
     while True:
         cur = parts[-1]
-        m = MARKER.match(cur)
-        if not m:
+        mk = match_marker(cur)
+        if not mk:
             break
-        rest_start = m.end()
+        rest_start = len(cur) - len(mk[3])
         found = None
         for n in re.finditer(r"[（(](?:\d{1,3}|[一二三四五六七八九十]+)[）)]|(?<![\d.])\d{1,2}[.．、](?!\d)", cur[rest_start:]):
             pos = rest_start + n.start()
@@ -116,16 +119,20 @@ def build(raw_lines: list[RawLine], *, wrapped_hint: bool = False) -> tuple[list
     wrapped_doc = wrapped_hint or _looks_wrapped([t for _, t, _ in kept], width)
     indents_known = sum(1 for _, t, i in kept if i and t) >= 3
     out: list[Line] = []
+    last_numbers: dict[str, int] = {}
     for number, text, indented in kept:
         if not text:
             out.append(Line("", [number], used=True))  # blank separators carry nothing
             continue
         prev = _last_text_line(out)
-        if prev is not None and _continues(prev.text, text, indented, width, wrapped_doc, indents_known) \
-                and not _blank_between(out, prev):
+        if prev is not None and _continues(prev.text, text, indented, width, wrapped_doc, indents_known,
+                                           last_numbers) and not _blank_between(out, prev):
             prev.text += text
             prev.numbers.append(number)
             continue
+        mk = match_marker(text)
+        if mk:
+            last_numbers[mk[0]] = mk[1]
         out.append(Line(text, [number]))
     result: list[Line] = []
     for ln in out:

@@ -11,20 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .lines import Line
-from .text import cn_number
-
-STYLES = [
-    ("chapter", re.compile(r"^第([一二三四五六七八九十百零〇\d]+)(?:章|部分)\s*")),
-    ("article", re.compile(r"^第([一二三四五六七八九十百零〇\d]+)[条节]\s*")),
-    ("cn", re.compile(r"^([一二三四五六七八九十]+)[、．.]\s*")),
-    ("pcn", re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]\s*")),
-    ("num", re.compile(r"^(\d{1,3})(?:[、．]|\.(?!\d))\s*")),
-    ("pnum", re.compile(r"^[（(](\d{1,3})[）)]\s*")),
-    ("circ", re.compile(r"^([①-⑳])\s*")),
-    ("rnum", re.compile(r"^(\d{1,3})[)）]\s*")),
-]
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-
+from .markers import match_marker
 
 @dataclass
 class Node:
@@ -63,18 +50,6 @@ class Node:
             b.used = True
         for c in self.children:
             c.mark_used()
-
-
-def match_marker(text: str):
-    for style, rx in STYLES:
-        m = rx.match(text)
-        if m:
-            raw = m.group(1)
-            n = CIRCLED.index(raw) + 1 if style == "circ" else cn_number(raw)
-            if n is None:
-                continue
-            return style, n, text[:m.end()].strip(), text[m.end():]
-    return None
 
 
 @dataclass

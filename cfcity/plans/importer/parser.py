@@ -33,6 +33,16 @@ def heading(text: str) -> str:
     return t if len(t) <= 40 else t[:38] + "…"
 
 
+def _title_candidate(text: str) -> bool:
+    """A piece of a title: short, no sentence punctuation, not a signature, date or 文号;
+    bracketed only when it gives the period, as in （2023—2025年）."""
+    if not meta.is_title_piece(text) or meta.is_issuer(text) or meta.find_doc_number(text):
+        return False
+    if re.fullmatch(r"[（(].*[）)]", text):
+        return bool(meta.PERIOD_RANGE.search(text))
+    return not text.endswith("通知")
+
+
 class _Builder:
     def __init__(self, name: str):
         self.name = name
@@ -44,47 +54,33 @@ class _Builder:
 
     # --- preamble: notice, title, introduction ---------------------------------------
     def preamble(self, pre: list[Line]):
+        """Lines before the first numbered item: the covering notice (issuer, 文号, date),
+        the plan's own title, and its introduction."""
         plan = self.plan
         texts = [ln.text for ln in pre]
-        # the plan's own title: a run of short lines ending in 方案/规划/… right before the
-        # introduction (or before the first numbered item)
-        end = len(pre)
-        intro_start = end
-        while intro_start > 0 and not meta.is_title_piece(pre[intro_start - 1].text):
+        # the introduction: the paragraphs after the last title-like line
+        intro_start = len(pre)
+        while intro_start > 0 and not _title_candidate(texts[intro_start - 1]):
             intro_start -= 1
-        if intro_start == 0 or intro_start < end and not any(
-                meta.TITLE_END.search("".join(texts[i:intro_start])) for i in range(intro_start)):
-            intro_start = end
-            # no title run before the intro: maybe the title is the last short lines
-        title_end = intro_start
-        title_start = title_end
-        while title_start > 0 and meta.is_title_piece(texts[title_start - 1]) \
-                and not re.match(r"^[（(].*[）)]$", texts[title_start - 1]) \
-                and not meta.is_issuer(texts[title_start - 1]) or (
-                    title_start > 0 and title_start == title_end and False):
+        if intro_start == 0:
+            intro_start = len(pre)
+        # the title: the run of short lines just above it, read together
+        title_start = intro_start
+        while title_start > 0 and _title_candidate(texts[title_start - 1]):
             title_start -= 1
-            if meta.TITLE_END.search("".join(texts[title_start:title_end])) and \
-                    (title_start == 0 or not meta.is_title_piece(texts[title_start - 1])
-                     or meta.is_issuer(texts[title_start - 1]) or "通知" in texts[title_start - 1]):
-                break
-        title = "".join(texts[title_start:title_end])
-        if not meta.TITLE_END.search(title) or title_start == title_end:
-            title_start = title_end
-            title = ""
-        notice = pre[:title_start]
-        intro = pre[title_end:]
-        for ln in pre[title_start:title_end]:
+        title = "".join(texts[title_start:intro_start])
+        if not meta.TITLE_END.search(title):
+            title_start, title = intro_start, ""
+        notice, title_lines, intro = pre[:title_start], pre[title_start:intro_start], pre[intro_start:]
+        for ln in title_lines:
             ln.used = True
         notice_text = "\n".join(ln.text for ln in notice)
-        # the notice that covers the plan: 文号, date, issuer, and perhaps the title
-        plan.doc_number = meta.find_doc_number(notice_text) or meta.find_doc_number("\n".join(texts)) or ""
-        plan.date = meta.parse_date(notice_text) or None
-        issuer = next((ln.text for ln in notice if meta.is_issuer(ln.text)), "")
-        plan.issuer = issuer
-        if not title:
+        plan.doc_number = meta.find_doc_number(notice_text) or ""
+        plan.date = meta.parse_date(notice_text)
+        plan.issuer = next((ln.text for ln in notice if meta.is_issuer(ln.text)), "")
+        if not title:  # fall back on the notice: 关于印发《…》的通知
             m = meta.NOTICE.search(notice_text.replace("\n", ""))
-            if m:
-                title = m.group(1).strip("《》")
+            title = m.group(1).strip("《》") if m else ""
         plan.title = title
         if notice:
             self.section("印发通知", notice, number=None)

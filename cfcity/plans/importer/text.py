@@ -9,6 +9,7 @@ _WIDE = _CJK + r"\u3000-\u303f\uff00-\uffef\u2014\u2015\u2018-\u201f\u2026\u00b7
 _SPACE_NEAR_WIDE = re.compile(rf"(?<=[{_WIDE}])[ \u00a0\u3000]+|[ \u00a0\u3000]+(?=[{_WIDE}])")
 _ARTEFACTS = re.compile(r"\[bookmark:[^\]]*\]|\{\\[^}]*\}")
 _MULTISPACE = re.compile(r"[ \u00a0\u3000]{2,}")
+_SPACE_IN_NUMBER = re.compile(r"(?<=\d)[ \u00a0]+(?=[.%\d])|(?<=\d\.)[ \u00a0]+(?=\d)")
 
 HALF_TO_FULL = str.maketrans({"(": "（", ")": "）", ":": "：", ";": "；", ",": "，", "?": "？", "!": "！"})
 FULL_TO_HALF_DIGITS = str.maketrans("０１２３４５６７８９．％～－", "0123456789.%~-")
@@ -23,6 +24,7 @@ def clean_line(s: str) -> str:
     s = s.replace("\ufeff", "").replace("\u200b", "").replace("\r", "")
     s = s.translate(FULL_TO_HALF_DIGITS)
     s = _SPACE_NEAR_WIDE.sub("", s.strip())
+    s = _SPACE_IN_NUMBER.sub("", s)
     return _MULTISPACE.sub(" ", s)
 
 
