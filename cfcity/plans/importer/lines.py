@@ -17,6 +17,7 @@ PAGE_NUMBER = re.compile(
 
 DEPT_LINE = re.compile(r"^[（(【\[]?\s*(牵头部门|牵头单位|责任单位|责任部门|主责单位|配合单位|配合部门|参与单位|协办单位)")
 CLOSING = re.compile(r"^(抄送|主送|印发|附件|附表|报送)[：:]|^附件\d*$|^附件[：:]?")
+DOC_NUMBER_LINE = re.compile(r"^[\u4e00-\u9fff]{1,8}[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*\d{1,4}\s*号$")
 DATE_LINE = re.compile(r"^(\d{4}|[二〇○零一三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日$")
 # a line ending like this has finished its sentence
 TERMINAL = tuple("。！？；：”’）)》」』】!?;:")
@@ -48,6 +49,8 @@ def _continues(prev: str, nxt: str, nxt_indented: bool, width: int, wrapped_doc:
                indents_known: bool = False, last_numbers: dict | None = None) -> bool:
     if not prev or not nxt:
         return False
+    if prev.endswith(("（", "(", "【", "“", "《", "、")):
+        return True  # an open bracket or list cannot end a paragraph
     mk = match_marker(nxt)
     if mk and wrapped_doc and not prev.endswith(TERMINAL) and last_numbers is not None:
         # "达到\n95.8%": a number that cannot be the next item of its style is wrapped text
@@ -61,6 +64,8 @@ def _continues(prev: str, nxt: str, nxt_indented: bool, width: int, wrapped_doc:
         return False
     if nxt_indented:
         return False
+    if DOC_NUMBER_LINE.match(nxt) or DOC_NUMBER_LINE.match(prev):
+        return False  # 文号 stands on a line of its own
     if prev.endswith(TERMINAL) and is_issuer(nxt):
         return False  # the signature under a notice
     if wrapped_doc and len(prev) >= width * (0.85 if indents_known else 0.95) and \

@@ -6,7 +6,7 @@ import re
 
 from .text import cn_number
 
-DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,12}[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*\d{1,4}\s*号)")
+DOC_NUMBER = re.compile(r"((?<![\u4e00-\u9fff])[\u4e00-\u9fff]{1,8}[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*\d{1,4}\s*号)")
 DATE = re.compile(r"((?:19|20)\d{2}|[二〇○零一三四五六七八九]{4})\s*年\s*([\d一二三四五六七八九十]{1,3})\s*月\s*([\d一二三四五六七八九十]{1,3})\s*日")
 ISSUER_END = re.compile(r"(人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|工作委员会|领导小组|管理委员会|局|委)$")
 TITLE_END = re.compile(r"(方案|规划|计划|意见|纲要|要点|办法|措施|细则)(（[^（）]*）)?$")
@@ -23,6 +23,7 @@ def normalise_doc_number(s: str) -> str:
 
 
 def find_doc_number(text: str) -> str | None:
+    text = re.sub(r"^.*(通知|决定|意见|函)", "", text, flags=re.M)  # 文号 follows the notice title
     m = DOC_NUMBER.search(text)
     return normalise_doc_number(m.group(1)) if m else None
 

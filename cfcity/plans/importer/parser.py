@@ -146,16 +146,21 @@ class _Builder:
         node.mark_used()
         parts = [(node.text, node.lineno)] + [(b.text, b.number) for b in node.body] + \
                 [(c.full_text(with_marker=True), c.lineno) for c in node.children]
-        text = "\n".join(p for p, _ in parts if p)
-        note = find_note(text)
+        # the note ends the task's wording, or a line of it when sub-items (①…) follow
+        note, at = None, None
+        for i in range(len(parts) - 1, -1, -1):
+            note = find_note(parts[i][0])
+            if note:
+                at = i
+                break
         lead, coop = [], []
         if note:
-            note_line = self._line_at(parts, note.start)
+            text_i, line_i = parts[at]
             if not note.closed:
-                self.warn(note_line, "部门注释缺少右括号，已读到任务末尾为止")
+                self.warn(line_i, "部门注释缺少右括号，已读到任务末尾为止")
             if not note.lead and not note.cooperating:
-                self.warn(note_line, "部门注释中没有识别出单位名称")
-            text = text[:note.start].rstrip(" \n")
+                self.warn(line_i, "部门注释中没有识别出单位名称")
+            parts[at] = (text_i[:note.start].rstrip(" "), line_i)
             lead, coop = note.lead, note.cooperating
         elif default_note:
             lead, coop = list(default_note.lead), list(default_note.cooperating)
@@ -163,6 +168,7 @@ class _Builder:
             self.warn(node.lineno, f"任务（{node.number}）没有注明牵头部门")
         if note and not lead and coop:
             self.warn(node.lineno, f"任务（{node.number}）只注明了配合单位，没有牵头单位")
+        text = "\n".join(p for p, _ in parts if p)
         task = Task(number=node.number, title=heading(text), text=text, lead_departments=lead,
                     cooperating_departments=coop, line=node.lineno)
         task._parts = parts  # for target line numbers
@@ -272,7 +278,7 @@ def parse_lines(raw_lines: list[RawLine], *, name: str = "", wrapped: bool = Fal
     for group in closing:
         head = group[0]
         label = re.match(r"^([^：:]{1,12})[：:]?", head.text).group(1)
-        b.section(label, [ln for ln in group if "\t" not in ln.text or ln.used or not ln.used and False], None)
+        b.section(label, [ln for ln in group if "\t" not in ln.text], None)  # rows: tables.py
     if signature:
         if not plan.issuer and meta.is_issuer(signature[0].text):
             plan.issuer = signature[0].text

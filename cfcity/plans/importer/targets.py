@@ -283,9 +283,9 @@ def extract(text: str, line: int | None, end_year: int | None) -> list[Target]:
         for year, segment in _year_segments(sentence):
             clauses = _clauses(segment)
             seg_targets: list[Target] = []
-            per_capita = None
             prev = None
             for clause in clauses:
+                per_capita = None  # 每千名儿童… carries over 、-joined parts of its clause only
                 pc = re.match(r"^(每(?:千|万|百|十万)(?:名|个)?(?:人口|儿童|常住人口|学生|户)?)", _strip_filler(clause))
                 if pc:
                     per_capita = pc.group(1)
