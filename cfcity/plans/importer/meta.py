@@ -56,11 +56,16 @@ def period_from_title(title: str) -> tuple[int, int] | None:
     return None
 
 
-def declared_counts(text: str) -> dict[str, int]:
-    out: dict[str, int] = {}
+def declared_phrases(text: str) -> dict[str, tuple[int, str]]:
+    """{"tasks": (42, "42项任务"), …}: the first statement of each count."""
+    out: dict[str, tuple[int, str]] = {}
     for m in DECLARED.finditer(text):
         key = DECLARED_KEYS[m.group(2)]
         n = cn_number(m.group(1))
         if n and key not in out:
-            out[key] = n
+            out[key] = (n, m.group(0))
     return out
+
+
+def declared_counts(text: str) -> dict[str, int]:
+    return {k: n for k, (n, _) in declared_phrases(text).items()}

@@ -54,6 +54,7 @@ class Action:
     title: str
     tasks: list[Task] = field(default_factory=list)
     line: int | None = None
+    text: str = ""  # words under the heading before the first task, if any
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Domain:
     title: str
     actions: list[Action] = field(default_factory=list)
     line: int | None = None
+    text: str = ""  # words under the heading before the first action, if any
 
 
 @dataclass

@@ -107,12 +107,13 @@ class _Builder:
     def domain(self, node: outline.Node) -> Domain:
         node.line.used = True
         dom = Domain(number=node.number, title=node.title(), line=node.lineno)
-        default_note = self._intro(node, "领域")
+        dom.text, default_note = self._intro(node)
         if any(c.children for c in node.children):
             for c in node.children:
                 c.line.used = True
                 act = Action(number=c.number, title=c.title(), line=c.lineno)
-                note = self._intro(c, "行动") or default_note
+                act.text, note = self._intro(c)
+                note = note or default_note
                 if not c.children:
                     self.warn(c.lineno, f"行动“{act.title}”下没有任务")
                 for t in c.children:
@@ -126,21 +127,20 @@ class _Builder:
             dom.actions.append(act)
         return dom
 
-    def _intro(self, node: outline.Node, level: str):
-        """Text under a domain/action heading before its items: a department note that
-        applies to everything beneath, or words that are reported as a warning."""
-        extra = node.text[len(node.title()):].strip("。：: ") if node.text.startswith(node.title()) else ""
+    @staticmethod
+    def _intro(node: outline.Node):
+        """Words under a domain/action heading before its items, and the department note
+        among them, which applies to every item beneath that has none of its own."""
+        title = node.title()
+        extra = node.text[len(title):].strip("。：: ") if node.text.startswith(title) else ""
         parts = ([extra] if extra else []) + [b.text for b in node.body]
         for b in node.body:
             b.used = True
-        if not parts:
-            return None
         text = "\n".join(parts)
-        note = find_note(text)
-        if note and not text[:note.start].strip(" 。\n"):
-            return note
-        self.warn(node.lineno, f"{level}“{node.title()}”标题后的说明文字未归入任务：{text[:60]}")
-        return note
+        note = find_note(text) if text else None
+        if note:
+            text = text[:note.start].rstrip(" \n")
+        return text, note
 
     def task(self, node: outline.Node, default_note) -> Task:
         node.mark_used()
@@ -331,12 +331,12 @@ def _finish(b: _Builder, ind_tables, logical: list[Line]):
                 plan.targets.append(target)
                 b.warn(row.line.number, f"指标表中的“{target.indicator}”没有找到陈述同一目标的任务，已作为方案级指标导入")
     # the counts the document declares for itself
-    declared_text = "\n".join(s.text for s in plan.sections)
-    plan.declared = meta.declared_counts(declared_text)
+    phrases = meta.declared_phrases("\n".join(s.text for s in plan.sections))
+    plan.declared = {k: n for k, (n, _) in phrases.items()}
     actual = {"domains": len(plan.domains), "actions": len(plan.actions()), "tasks": len(tasks)}
-    for key, n in plan.declared.items():
+    for key, (n, phrase) in phrases.items():
         if actual[key] != n:
-            sec = next((s for s in plan.sections if str(n) in s.text), None)
+            sec = next((s for s in plan.sections if phrase in s.text), None)
             b.warn(sec.line if sec else None,
                    f"文件声明有 {n} 项{LEVEL_NAMES[key[:-1]]}，实际识别出 {actual[key]} 项")
     b.check_numbering([plan.domains], "domain")

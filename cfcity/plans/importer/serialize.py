@@ -7,7 +7,7 @@ in Chinese which one is wrong (``domains[0].actions[1].tasks[2].targets[0].compa
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from pathlib import Path
 
 from .errors import PlanDocumentError
@@ -43,10 +43,10 @@ def to_dict(plan: Plan) -> dict:
         "declared": dict(plan.declared),
         "domains": [
             {
-                "number": d.number, "title": d.title, "line": d.line,
+                "number": d.number, "title": d.title, "text": d.text, "line": d.line,
                 "actions": [
                     {
-                        "number": a.number, "title": a.title, "line": a.line,
+                        "number": a.number, "title": a.title, "text": a.text, "line": a.line,
                         "tasks": [
                             {
                                 "number": t.number, "title": t.title, "text": t.text,
@@ -217,12 +217,12 @@ def from_dict(data, *, file: str | None = None) -> Plan:
         p = f"domains[{di}]"
         dd = r.obj(dd, p)
         dom = Domain(number=r.i(dd, "number", p, True), title=r.s(dd, "title", p, True),
-                     line=r.i(dd, "line", p))
+                     text=r.s(dd, "text", p), line=r.i(dd, "line", p))
         for ai, ad in enumerate(r.lst(dd.get("actions"), f"{p}.actions")):
             pa = f"{p}.actions[{ai}]"
             ad = r.obj(ad, pa)
             act = Action(number=r.i(ad, "number", pa, True), title=r.s(ad, "title", pa, True),
-                         line=r.i(ad, "line", pa))
+                         text=r.s(ad, "text", pa), line=r.i(ad, "line", pa))
             for ti, td in enumerate(r.lst(ad.get("tasks"), f"{pa}.tasks")):
                 pt = f"{pa}.tasks[{ti}]"
                 td = r.obj(td, pt)
