@@ -173,3 +173,15 @@ def test_run_together_heading_and_task_are_split():
     assert split_run_together("（一）完善儿童友好社会政策1.实施儿童参与实践行动") == [
         "（一）完善儿童友好社会政策", "1.实施儿童参与实践行动"]
     assert split_run_together("（1）加强，到2025年达到4.5个。") == ["（1）加强，到2025年达到4.5个。"]
+
+
+def test_importer_is_a_plain_library_without_django():
+    import subprocess
+    import sys
+    code = ("import sys; from cfcity.plans.importer import parse_file; "
+            "parse_file(sys.argv[1]); print(any(m.split('.')[0] == 'django' for m in sys.modules))")
+    ref = __import__("pathlib").Path(__file__).resolve().parents[2] / "cfcity/data/huantai-2022-33-child-friendly-city-action-plan.txt"
+    root = ref.parents[2]
+    out = subprocess.run([sys.executable, "-c", code, str(ref)], capture_output=True, text=True, cwd=root,
+                         env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}, check=True)
+    assert out.stdout.strip() == "False"
