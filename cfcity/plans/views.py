@@ -1,0 +1,28 @@
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, render
+
+from . import models, services
+
+
+def index(request):
+    """The first page: the plan itself when there is one, otherwise the list."""
+    plans = list(models.Plan.objects.values_list("pk", flat=True)[:2])
+    if len(plans) == 1:
+        return plan_detail(request, plans[0])
+    return plan_list(request)
+
+
+def plan_list(request):
+    plans = models.Plan.objects.select_related("area").annotate(
+        n_domains=Count("domains", distinct=True), n_tasks=Count("tasks", distinct=True))
+    return render(request, "plans/plan_list.html", {"plans": plans})
+
+
+def plan_detail(request, pk):
+    plan = get_object_or_404(services.plan_queryset(), pk=pk)
+    show_warnings = request.user.is_authenticated and request.user.is_staff
+    return render(request, "plans/plan_detail.html", {
+        "plan": plan,
+        "show_warnings": show_warnings,
+        "task_count": sum(len(a.tasks.all()) for d in plan.domains.all() for a in d.actions.all()),
+    })

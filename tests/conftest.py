@@ -1,0 +1,101 @@
+"""Shared fixtures: a hand-built plan with every field filled (independent of the parser),
+and the shipped reference plan."""
+import pytest
+from django.conf import settings
+
+from cfcity.data import REFERENCE_PLAN
+from cfcity.plans import importer
+from cfcity.plans.importer import (Action, Baseline, Domain, Period, Plan, Section, Target,
+                                   Task, Warning)
+
+
+def pytest_configure(config):
+    # tests never write a secret key into the checkout's var/
+    settings.SECRET_KEY = "cfcity-tests-only-not-a-secret-0123456789abcdefghijklmnop"
+
+
+def make_plan(doc_number="示政办发〔2023〕7号", title="示例县儿童友好城市建设实施方案（2023—2025年）") -> Plan:
+    return Plan(
+        title=title,
+        issuer="示例县人民政府办公室",
+        doc_number=doc_number,
+        date="2023-03-08",
+        period=Period(start=2023, end=2025),
+        declared={"actions": 2, "tasks": 3},
+        source={"file": "example.docx", "format": "docx", "encoding": None,
+                "sha256": "ab" * 32, "lines": 120},
+        warnings=[Warning(line=57, message="任务（3）的牵头单位未写明"),
+                  Warning(line=None, message="文件声明有 3 项任务，实际识别出 3 项")],
+        sections=[
+            Section(title="印发通知", text="各镇人民政府、街道办事处：\n现将方案印发给你们。", number=None, line=1),
+            Section(title="总体要求", text="坚持儿童优先发展。", number="一", line=12),
+            Section(title="保障措施", text="加强组织领导。\n强化督导评估。", number="三", line=90),
+        ],
+        domains=[
+            Domain(number=1, title="社会政策友好", line=20, text="把儿童优先落实到政策中。", actions=[
+                Action(number=1, title="实施儿童参与行动", line=21, text="", tasks=[
+                    Task(number=1, title="建立儿童议事会", line=22,
+                         text="建立儿童议事会。到2024年，三级儿童议事会体系基本形成。",
+                         lead_departments=["县妇儿工委办公室", "县民政局"],
+                         cooperating_departments=["各镇（街道）"],
+                         targets=[Target(indicator="三级儿童议事会体系基本形成", kind="milestone",
+                                         year=2024, source="到2024年，三级儿童议事会体系基本形成。",
+                                         line=22)]),
+                ]),
+            ]),
+            Domain(number=2, title="公共服务友好", line=30, actions=[
+                Action(number=2, title="实施托育服务提升行动", line=31, text="增加托育服务供给。", tasks=[
+                    Task(number=2, title="发展普惠托育", line=32,
+                         text="发展普惠托育服务。到2025年，每千人口3岁以下婴幼儿托位数达到4.5个。",
+                         lead_departments=["县卫生健康局"],
+                         cooperating_departments=["县发展改革局", "县妇儿工委办公室"],
+                         targets=[Target(indicator="每千人口3岁以下婴幼儿托位数", comparator=">=",
+                                         value=4.5, unit="个", year=2025, kind="level",
+                                         source="到2025年，每千人口3岁以下婴幼儿托位数达到4.5个。",
+                                         line=33, baseline=Baseline(value=2.1, year=2022),
+                                         attribute="预期性", responsible=["县卫生健康局"])]),
+                    Task(number=3, title="建设儿童友好街区", line=40,
+                         text="建设儿童友好街区3—5处；儿童近视率平均每年降低1个百分点以上。",
+                         lead_departments=["县住房城乡建设局"],
+                         targets=[
+                             Target(indicator="建设儿童友好街区", comparator="between", value=3,
+                                    value_max=5, unit="处", year=2025, year_inferred=True,
+                                    kind="cumulative", source="建设儿童友好街区3—5处", line=40),
+                             Target(indicator="儿童总体近视率", comparator=">=", value=1,
+                                    unit="个百分点", year=2025, year_inferred=True,
+                                    kind="annual_change", direction="decrease",
+                                    source="儿童近视率平均每年降低1个百分点以上", line=41,
+                                    baseline=Baseline(value=None, year=None)),
+                             Target(indicator="学生在校期间每天校园体育活动时间", comparator=">=",
+                                    value=1, unit="小时", year=2025, kind="frequency", per="天",
+                                    source="每天校园体育活动时间不少于1小时", line=42),
+                         ]),
+                ]),
+            ]),
+        ],
+        targets=[Target(indicator="儿童医疗保健服务机构覆盖率", comparator="==", value=100.0,
+                        unit="%", year=2025, kind="coverage", source="儿童医疗保健服务机构覆盖率 | % | 92 | 100",
+                        line=110, baseline=Baseline(value=92.5, year=2022), attribute="约束性",
+                        responsible=["县卫生健康局", "县医疗保障局"])],
+    )
+
+
+@pytest.fixture
+def full_plan() -> Plan:
+    return make_plan()
+
+
+@pytest.fixture(scope="session")
+def reference_path():
+    return REFERENCE_PLAN
+
+
+@pytest.fixture
+def reference_plan() -> Plan:
+    return importer.parse_file(REFERENCE_PLAN)
+
+
+@pytest.fixture
+def plan_factory():
+    """``plan_factory(doc_number=…, title=…)``: a fresh hand-built plan each call."""
+    return make_plan
