@@ -86,3 +86,11 @@ def test_gb18030_yaml_is_read(tmp_path, plan_dict):
     f = tmp_path / "plan.yaml"
     f.write_bytes(yaml.safe_dump(plan_dict, allow_unicode=True).encode("gb18030"))
     assert to_dict(load_structured(f, f.read_bytes())) == plan_dict
+
+
+def test_unquoted_yaml_date_is_accepted(tmp_path, plan_dict):
+    text = yaml.safe_dump(plan_dict, allow_unicode=True).replace("date: '2022-10-19'", "date: 2022-10-19")
+    assert "date: 2022-10-19" in text
+    f = tmp_path / "plan.yaml"
+    f.write_text(text, encoding="utf-8")
+    assert load_structured(f, f.read_bytes()).date == "2022-10-19"

@@ -6,6 +6,7 @@ in Chinese which one is wrong (``domains[0].actions[1].tasks[2].targets[0].compa
 """
 from __future__ import annotations
 
+import datetime
 import json
 from dataclasses import asdict
 from pathlib import Path
@@ -111,6 +112,8 @@ class _Reader:
             return default
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             v = str(v)
+        if isinstance(v, (datetime.date,)):
+            v = v.isoformat()  # YAML reads an unquoted 2022-10-19 as a date
         if not isinstance(v, str):
             self.fail(f"{path}.{key}", "应为文字")
         return v
