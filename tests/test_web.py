@@ -32,6 +32,7 @@ def test_first_page_over_http_lists_the_reference_plan(live_server, reference_pl
             assert name in html
     assert "每千人口3岁以下婴幼儿托位数 ≥ 4.5 个（2025年）" in html
     assert html.count('class="task"') == 42
+    assert "共 5 个领域、13 项行动、42 项任务，29 个牵头部门，32 项目标。" in html
 
 
 def test_first_page_over_http_with_a_hand_built_plan(live_server, full_plan):

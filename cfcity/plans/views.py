@@ -21,8 +21,12 @@ def plan_list(request):
 def plan_detail(request, pk):
     plan = get_object_or_404(services.plan_queryset(), pk=pk)
     show_warnings = request.user.is_authenticated and request.user.is_staff
+    actions = [a for d in plan.domains.all() for a in d.actions.all()]
+    tasks = [t for a in actions for t in a.tasks.all()]
+    leads = {link.org_unit_id for t in tasks for link in t.departments.all() if link.role == "lead"}
     return render(request, "plans/plan_detail.html", {
         "plan": plan,
         "show_warnings": show_warnings,
-        "task_count": sum(len(a.tasks.all()) for d in plan.domains.all() for a in d.actions.all()),
+        "counts": {"domains": len(plan.domains.all()), "actions": len(actions), "tasks": len(tasks),
+                   "targets": sum(len(t.targets.all()) for t in tasks), "departments": len(leads)},
     })
