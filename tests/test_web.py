@@ -107,3 +107,12 @@ def test_target_text_on_the_page_is_display_text(client, full_plan):
     html = client.get(f"/plans/{plan.pk}/").content.decode()
     for target in plan.targets.all():
         assert display.target_text(target) in html
+
+
+def test_targets_page_lists_every_target_with_its_lead_departments(client, reference_plan):
+    row = services.store_plan(reference_plan)
+    html = client.get(f"/plans/{row.pk}/targets/").content.decode()
+    assert html.count("<tr>") == 1 + 32  # header + every target of the reference plan
+    assert "每千人口3岁以下婴幼儿托位数 ≥ 4.5 个" in html and "县卫生健康局" in html
+    assert "（方案期末）" in html  # 近视率 has no year in its sentence
+    assert client.get("/plans/9999/targets/").status_code == 404

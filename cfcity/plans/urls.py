@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("plans/", views.plan_list, name="list"),
     path("plans/<int:pk>/", views.plan_detail, name="detail"),
+    path("plans/<int:pk>/targets/", views.plan_targets, name="targets"),
 ]

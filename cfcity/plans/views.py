@@ -30,3 +30,12 @@ def plan_detail(request, pk):
         "counts": {"domains": len(plan.domains.all()), "actions": len(actions), "tasks": len(tasks),
                    "targets": sum(len(t.targets.all()) for t in tasks), "departments": len(leads)},
     })
+
+
+def plan_targets(request, pk):
+    """Every target of the plan in one table: what a leader reads first."""
+    plan = get_object_or_404(services.plan_queryset(), pk=pk)
+    rows = [(task, target, [d.org_unit.name for d in task.departments.all() if d.role == "lead"])
+            for d in plan.domains.all() for a in d.actions.all() for task in a.tasks.all()
+            for target in task.targets.all()]
+    return render(request, "plans/plan_targets.html", {"plan": plan, "rows": rows})
