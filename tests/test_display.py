@@ -107,3 +107,11 @@ def test_dates_periods_numerals():
     assert display.period_text(None, 2025) == "2025年"
     assert [display.chinese_numeral(n) for n in (1, 5, 10, 13, 20, 42)] == \
         ["一", "五", "十", "十三", "二十", "四十二"]
+
+
+def test_target_body_leaves_the_year_to_its_column():
+    from types import SimpleNamespace
+    t = SimpleNamespace(indicator="每千人口3岁以下婴幼儿托位数", comparator=">=", value=4.5, value_max=None,
+                        unit="个", year=2025, year_inferred=False, kind="level", per=None, direction=None)
+    assert display.target_body(t) == "每千人口3岁以下婴幼儿托位数 ≥ 4.5 个"
+    assert display.target_text(t) == "每千人口3岁以下婴幼儿托位数 ≥ 4.5 个（2025年）"

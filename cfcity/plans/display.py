@@ -64,6 +64,11 @@ def is_full_coverage(t) -> bool:
 
 def target_text(t) -> str:
     """The whole target in one line, as an official would read it aloud."""
+    return target_body(t) + deadline(t)
+
+
+def target_body(t) -> str:
+    """The target without its deadline, for tables that give the year in a column."""
     indicator = (t.indicator or "").strip()
     if t.kind == "per_unit" and t.per and indicator.startswith(t.per):
         indicator = f"每个{indicator}"
@@ -80,7 +85,7 @@ def target_text(t) -> str:
         body += f"（每{t.per}）"
     if t.kind == "per_unit" and t.per and t.per not in indicator:
         body += f"（每个{t.per}）"
-    return body + deadline(t)
+    return body
 
 
 def kind_label(kind: str | None) -> str:

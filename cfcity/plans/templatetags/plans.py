@@ -5,6 +5,7 @@ from cfcity.plans import display
 register = template.Library()
 
 register.filter("target_text", display.target_text)
+register.filter("target_body", display.target_body)
 register.filter("kind_label", display.kind_label)
 register.filter("baseline_text", display.baseline_text)
 register.filter("date_text", display.date_text)
