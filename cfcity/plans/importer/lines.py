@@ -46,9 +46,13 @@ def _width(lines: list[str]) -> int:
 
 
 def _continues(prev: str, nxt: str, nxt_indented: bool, width: int, wrapped_doc: bool,
-               indents_known: bool = False, last_numbers: dict | None = None) -> bool:
+               indents_known: bool = False, last_numbers: dict | None = None,
+               prev_first: str | None = None) -> bool:
+    """Does physical line ``nxt`` continue the paragraph whose last physical line is
+    ``prev`` (and whose first line is ``prev_first``)?"""
     if not prev or not nxt:
         return False
+    first = prev_first if prev_first is not None else prev
     if prev.endswith(("（", "(", "【", "“", "《", "、")):
         return True  # an open bracket or list cannot end a paragraph
     mk = match_marker(nxt)
@@ -56,7 +60,7 @@ def _continues(prev: str, nxt: str, nxt_indented: bool, width: int, wrapped_doc:
         # "达到\n95.8%": a number that cannot be the next item of its style is wrapped text
         style, n = mk[0], mk[1]
         last = last_numbers.get(style)
-        if n != 1 and (last is None or not (last <= n <= last + 1)):
+        if n > 2 and (last is None or not (last - 1 <= n <= last + 2)):
             return True
     if mk or DEPT_LINE.match(nxt) or CLOSING.match(nxt) or DATE_LINE.match(nxt):
         return False
@@ -68,14 +72,16 @@ def _continues(prev: str, nxt: str, nxt_indented: bool, width: int, wrapped_doc:
         return False  # 文号 stands on a line of its own
     if prev.endswith(TERMINAL) and is_issuer(nxt):
         return False  # the signature under a notice
-    if wrapped_doc and len(prev) >= width * (0.85 if indents_known else 0.95) and \
-            not (prev.endswith(("）", ")")) and DEPT_LINE.search(prev)):
+    if not prev.endswith(TERMINAL) and (len(nxt) <= 3 or (DEPT_LINE.match(first) and len(nxt) <= 12)):
+        return True  # "区卫生健\n康局": the tail of a name or sentence, not a paragraph
+    dept_note_ends = prev.endswith(("）", ")")) and bool(DEPT_LINE.search(first))
+    if wrapped_doc and len(prev) >= width * (0.85 if indents_known else 0.95) and not dept_note_ends:
         # a full line followed by an unindented one runs on, even when a sentence happened
         # to end at the line's end (paragraphs start with an indent or a number)
         return True
     if prev.endswith(TERMINAL):
         # a department note or sentence ends here; only a closing bracket may be mid-sentence
-        return prev.endswith(("）", ")")) and nxt.startswith(CONT_START) and not DEPT_LINE.search(prev)
+        return prev.endswith(("）", ")")) and nxt.startswith(CONT_START) and not dept_note_ends
     if prev.endswith(OPEN_END) or nxt.startswith(CONT_START):
         return True
     # a line as long as the text's wrap width that did not end its sentence
@@ -110,42 +116,56 @@ def build(raw_lines: list[RawLine], *, wrapped_hint: bool = False) -> tuple[list
     cleaned = [(rl.number, clean_line(rl.text) if "\t" not in rl.text else
                 "\t".join(clean_line(c) for c in rl.text.split("\t")), rl.indented) for rl in raw_lines]
     dropped: list[Line] = []
-    kept = []
+    kept: list[tuple[int, str, bool]] = []
     for number, text, indented in cleaned:
         if not text.strip("\t "):
             kept.append((number, "", False))
-            continue
-        if PAGE_NUMBER.match(text):
+        elif PAGE_NUMBER.match(text):
             dropped.append(Line(text, [number]))
-            continue
-        kept.append((number, text, indented))
-    width = _width([t for _, t, _ in kept])
-    # PDFs and web copies wrap; a document of whole paragraphs has ragged line lengths
-    wrapped_doc = wrapped_hint or _looks_wrapped([t for _, t, _ in kept], width)
-    indents_known = sum(1 for _, t, i in kept if i and t) >= 3
-    out: list[Line] = []
-    last_numbers: dict[str, int] = {}
+            # blank lines around a page number belong to the page break, not the text
+            while kept and not kept[-1][1]:
+                kept.pop()
+            kept.append((number, None, False))
+        else:
+            kept.append((number, text, indented))
+    # drop blanks after a page break too, then the markers themselves
+    tidy: list[tuple[int, str, bool]] = []
+    after_break = False
     for number, text, indented in kept:
-        if not text:
-            out.append(Line("", [number], used=True))  # blank separators carry nothing
+        if text is None:
+            after_break = True
             continue
-        prev = _last_text_line(out)
-        if prev is not None and _continues(prev.text, text, indented, width, wrapped_doc, indents_known,
-                                           last_numbers) and not _blank_between(out, prev):
-            prev.text += text
-            prev.numbers.append(number)
+        if after_break and not text:
+            continue
+        after_break = False
+        tidy.append((number, text, indented))
+    texts = [t for _, t, _ in tidy]
+    width = _width(texts)
+    # PDFs and web copies wrap; a document of whole paragraphs has ragged line lengths
+    wrapped_doc = wrapped_hint or _looks_wrapped(texts, width)
+    indents_known = sum(1 for _, t, i in tidy if i and t) >= 3
+    paragraphs: list[tuple[list[str], list[int]]] = []  # physical pieces and their numbers
+    last_numbers: dict[str, int] = {}
+    for number, text, indented in tidy:
+        if not text:
+            paragraphs.append(([], [number]))  # a blank line ends the paragraph
+            continue
+        prev = paragraphs[-1] if paragraphs and paragraphs[-1][0] else None
+        if prev is not None and _continues(prev[0][-1], text, indented, width, wrapped_doc,
+                                           indents_known, last_numbers, prev_first=prev[0][0]):
+            prev[0].append(text)
+            prev[1].append(number)
             continue
         mk = match_marker(text)
         if mk:
             last_numbers[mk[0]] = mk[1]
-        out.append(Line(text, [number]))
+        paragraphs.append(([text], [number]))
     result: list[Line] = []
-    for ln in out:
-        if not ln.text:
+    for pieces, numbers in paragraphs:
+        if not pieces:
             continue
-        pieces = split_run_together(ln.text)
-        for piece in pieces:
-            result.append(Line(piece, list(ln.numbers)))
+        for piece in split_run_together("".join(pieces)):
+            result.append(Line(piece, list(numbers)))
     return result, dropped
 
 
@@ -155,15 +175,3 @@ def _looks_wrapped(texts: list[str], width: int) -> bool:
         return False
     near = sum(1 for t in long if len(t) >= width * 0.85 and not t.endswith(TERMINAL))
     return near / len(long) > 0.2
-
-
-def _last_text_line(out: list[Line]) -> Line | None:
-    for ln in reversed(out):
-        if ln.text:
-            return ln
-        return None  # a blank line ends the paragraph
-    return None
-
-
-def _blank_between(out: list[Line], prev: Line) -> bool:
-    return bool(out) and out[-1] is not prev

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import lines as lines_mod
@@ -41,6 +42,12 @@ def _title_candidate(text: str) -> bool:
     if re.fullmatch(r"[（(].*[）)]", text):
         return bool(meta.PERIOD_RANGE.search(text))
     return not text.endswith("通知")
+
+
+@dataclass
+class _Numbered:
+    number: int
+    line: int
 
 
 class _Builder:
@@ -160,7 +167,7 @@ class _Builder:
                 self.warn(line_i, "部门注释缺少右括号，已读到任务末尾为止")
             if not note.lead and not note.cooperating:
                 self.warn(line_i, "部门注释中没有识别出单位名称")
-            parts[at] = (text_i[:note.start].rstrip(" "), line_i)
+            parts[at] = (text_i[:note.start].rstrip(" \n"), line_i)
             lead, coop = note.lead, note.cooperating
         elif default_note:
             lead, coop = list(default_note.lead), list(default_note.cooperating)
@@ -264,6 +271,7 @@ def parse_lines(raw_lines: list[RawLine], *, name: str = "", wrapped: bool = Fal
                     ln.used = True
     else:
         domain_nodes = [r for r in ol.roots if not SECTION_PART.search(r.title()) and r.children]
+    b.domains_are_roots, b.roots = not containers, ol.roots
     if not domain_nodes:
         raise PlanDocumentError("没有找到任务结构（领域、行动和任务的分级编号），无法识别为行动方案", file=name,
                                 line=ol.roots[0].lineno)
@@ -325,6 +333,8 @@ def _finish(b: _Builder, ind_tables, logical: list[Line]):
                 best.baseline = target.baseline
                 best.attribute = target.attribute
                 best.responsible = target.responsible
+                if target.unit and best.unit and target.unit != best.unit and target.unit.startswith(best.unit):
+                    best.unit = target.unit  # the table's 元/人·月 is more precise than the text's 元
                 if best.year_inferred and not target.year_inferred:
                     best.year, best.year_inferred = target.year, False
             else:
@@ -336,10 +346,14 @@ def _finish(b: _Builder, ind_tables, logical: list[Line]):
     actual = {"domains": len(plan.domains), "actions": len(plan.actions()), "tasks": len(tasks)}
     for key, (n, phrase) in phrases.items():
         if actual[key] != n:
-            sec = next((s for s in plan.sections if phrase in s.text), None)
-            b.warn(sec.line if sec else None,
+            at = next((ln.number for ln in logical if phrase in ln.text), None)
+            b.warn(at,
                    f"文件声明有 {n} 项{LEVEL_NAMES[key[:-1]]}，实际识别出 {actual[key]} 项")
-    b.check_numbering([plan.domains], "domain")
+    if b.domains_are_roots:
+        # 一、总体要求 二、…友好: the domains share their numbering with the sections
+        b.check_numbering([[_Numbered(r.number, r.lineno) for r in b.roots]], "domain")
+    else:
+        b.check_numbering([plan.domains], "domain")
     b.check_numbering([d.actions for d in plan.domains], "action")
     b.check_numbering([a.tasks for a in plan.actions()], "task")
     if not plan.title:
