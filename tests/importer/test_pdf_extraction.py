@@ -111,7 +111,7 @@ def test_reportlab_pdf_gives_the_same_plan_as_the_text(rl_pdf):
 
 
 @pytest.mark.xfail(reason="pdfminer.six drops U+00B7 “·” drawn in a non-embedded CID font "
-                          "(STSong-Light, UniGB-UCS2-H); pypdf keeps it", strict=False)
+                          "(STSong-Light, UniGB-UCS2-H); pypdf keeps it. Strict: a fixed pdfminer shows up here", strict=True)
 def test_reportlab_pdf_keeps_the_middle_dot(rl_pdf):
     _same_plan(rl_pdf)
 

@@ -287,6 +287,10 @@ def parse_lines(raw_lines: list[RawLine], *, name: str = "", wrapped: bool = Fal
         head = group[0]
         label = re.match(r"^([^：:]{1,12})[：:]?", head.text).group(1)
         b.section(label, [ln for ln in group if "\t" not in ln.text], None)  # rows: tables.py
+        numbered = [ln for ln in group[1:] if outline.match_marker(ln.text)]
+        if len(numbered) >= 3:
+            b.warn(numbered[0].number, f"“{label}”之后还有 {len(numbered)} 行带编号的内容，已作为该部分的文字保存，"
+                                       f"没有导入为任务；如果这是方案正文，请检查文件")
     if signature:
         if not plan.issuer and meta.is_issuer(signature[0].text):
             plan.issuer = signature[0].text
