@@ -149,3 +149,46 @@ def test_parse_from_command_line_creates_no_files(tmp_path, reference_path):
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["title"]
     assert list(tmp_path.iterdir()) == []
+
+
+BAD_DOCUMENTS = {
+    "empty.txt": (b"", "文件是空的"),
+    "binary.txt": (bytes(range(256)) * 40, "二进制"),
+    "old-word.docx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), ".docx"),
+    "not-a-pdf.pdf": (b"hello", "不是 PDF"),
+    "news.txt": ("今天天气很好。\n市民纷纷外出。".encode("gb18030"), "编号结构"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_DOCUMENTS))
+def test_bad_documents_from_the_command_line(tmp_path, name):
+    raw, phrase = BAD_DOCUMENTS[name]
+    doc = tmp_path / name
+    doc.write_bytes(raw)
+    env = dict(os.environ, CFCITY_DATA_DIR=str(tmp_path / "var"), PYTHONPATH=str(ROOT))
+    env.pop("CFCITY_DATABASE_URL", None)
+    proc = subprocess.run([sys.executable, "-m", "cfcity", "plan", "parse", str(doc)],
+                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    assert proc.returncode == 2, proc.stdout
+    assert name in proc.stderr and phrase in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(BAD_DOCUMENTS))
+def test_bad_documents_are_not_imported(tmp_path, name):
+    raw, phrase = BAD_DOCUMENTS[name]
+    doc = tmp_path / name
+    doc.write_bytes(raw)
+    with pytest.raises(CommandError) as e:
+        run("import", str(doc))
+    assert phrase in str(e.value) and e.value.returncode == 2
+    assert models.Plan.objects.count() == 0 and models.Task.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_plan_with_warnings_is_imported_and_says_so(tmp_path):
+    doc = ROOT / "tests" / "fixtures" / "bad" / "broken_numbering.txt"
+    out = run("import", str(doc))
+    plan = models.Plan.objects.get()
+    assert plan.warnings and any("重复" in w["message"] for w in plan.warnings)
+    assert "重复" in out  # the warnings are shown to whoever imported it
