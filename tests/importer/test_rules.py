@@ -185,3 +185,15 @@ def test_importer_is_a_plain_library_without_django():
     out = subprocess.run([sys.executable, "-c", code, str(ref)], capture_output=True, text=True, cwd=root,
                          env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_responsible_units_beside_a_lead_unit_cooperate():
+    note = find_note("做事。（牵头单位：市发展改革委、市妇儿工委办公室；责任单位：市级有关部门，各区（市）县政府）")
+    assert note.lead == ["市发展改革委", "市妇儿工委办公室"]
+    assert note.cooperating == ["市级有关部门", "各区（市）县政府"]
+    assert find_note("做事。（责任单位：市教育局、市财政局）").lead == ["市教育局", "市财政局"]
+
+
+def test_amounts_in_ten_thousands():
+    t = extract("新建、改扩建中小学幼儿园50所，新增学位5万个。", 1, 2026)
+    assert [(g.value, g.unit) for g in t] == [(50, "所"), (5, "万个")]

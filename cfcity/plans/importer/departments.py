@@ -52,6 +52,7 @@ def _parse_labelled(body: str) -> Note:
     note = Note()
     # split into labelled parts: 牵头单位：A；配合单位：B
     parts = re.split(rf"(?:^|[；;。，,\s]+)(?=(?:{_LABEL})\s*[：:】\]]?)", body)
+    has_lead_label = bool(re.search(r"牵头(?:部门|单位)", body))
     for part in parts:
         part = part.strip(" ；;，,。")
         if not part:
@@ -61,7 +62,10 @@ def _parse_labelled(body: str) -> Note:
             note.lead += [n for n in split_names(part) if n not in note.lead]
             continue
         label, names = m.group(1), split_names(m.group(2))
-        target = note.cooperating if label in COOP_LABELS or label.startswith(("配合", "参与", "协")) else note.lead
+        # 牵头单位 beside 责任单位: the responsible units are the co-operating ones
+        responsible_cooperate = label.startswith("责任") and has_lead_label
+        target = note.cooperating if (label in COOP_LABELS or label.startswith(("配合", "参与", "协"))
+                                      or responsible_cooperate) else note.lead
         target += [n for n in names if n not in target]
     return note
 

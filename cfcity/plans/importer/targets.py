@@ -15,11 +15,12 @@ from .model import Target
 NUM = r"\d+(?:\.\d+)?"
 RANGE_SEP = r"\s*(?:[—–\-－~～至到]|——)\s*"
 # units, longest first so that 个百分点 wins over 个
-UNITS = sorted("""/10万 /万 /千 /百 个百分点 百分点 % ％ ‰ 个 名 所 条 处 片 张 小时 分钟 次 项 家 人次 万人次 万人 人 万元 亿元 元 万册
+UNITS = sorted("""/10万 /万 /千 /百 个百分点 百分点 % ％ ‰ 个 名 所 条 处 片 张 小时 分钟 次 项 家 人次 万人次 万人 人 万元 亿元 元 万册 万个 万名 万张 万户 万平方米 万亩
 平方米 公顷 亩 公里 千米 米 座 间 户 支 场 批 套 部 期 倍 天 周 册 台 辆 床 位 块 门 节 课时 学时 种 类 件""".split(),
                key=len, reverse=True)
 UNIT = "(?:" + "|".join(re.escape(u) for u in UNITS) + ")"
 COUNT_UNITS = set("个 名 所 条 处 片 张 家 座 间 户 支 批 套 部 块 项 件 种 场 床 位".split())
+COUNT_UNITS |= {"万" + u for u in COUNT_UNITS}  # 新增学位5万个
 PRE = {  # words before the number and what they mean
     "不低于": ">=", "不少于": ">=", "不小于": ">=", "至少": ">=", "达到": ">=", "超过": ">", "高于": ">",
     "大于": ">", "多于": ">", "增至": ">=", "增加到": ">=", "增加至": ">=", "提高到": ">=", "提高至": ">=",
