@@ -197,3 +197,20 @@ def test_responsible_units_beside_a_lead_unit_cooperate():
 def test_amounts_in_ten_thousands():
     t = extract("新建、改扩建中小学幼儿园50所，新增学位5万个。", 1, 2026)
     assert [(g.value, g.unit) for g in t] == [(50, "所"), (5, "万个")]
+
+
+@pytest.mark.parametrize("text,lead,coop", [
+    ("做事。【牵头单位】县教育局【配合单位】县财政局、县住建局", ["县教育局"], ["县财政局", "县住建局"]),
+    ("做事。[牵头单位]县教育局", ["县教育局"], []),
+    ("做事。（牵头单位：县教育局，配合单位：县财政局）", ["县教育局"], ["县财政局"]),
+    ("做事。（牵头：县教育局；配合：县财政局）", ["县教育局"], ["县财政局"]),
+])
+def test_more_department_note_styles(text, lead, coop):
+    note = find_note(text)
+    assert (note.lead, note.cooperating, text[:note.start]) == (lead, coop, "做事。")
+
+
+def test_label_words_in_the_wording_are_not_a_note():
+    text = "压实牵头单位责任，推进工作。（牵头单位：县教育局）"
+    note = find_note(text)
+    assert note.lead == ["县教育局"] and text[:note.start] == "压实牵头单位责任，推进工作。"

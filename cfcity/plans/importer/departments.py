@@ -9,11 +9,12 @@ from .text import unify_punct
 
 LEAD_LABELS = ("牵头部门", "牵头单位", "责任单位", "责任部门", "主责单位", "主责部门", "牵头", "责任")
 COOP_LABELS = ("配合单位", "配合部门", "参与单位", "参与部门", "协办单位", "协同单位", "协作单位", "配合")
-_LABEL = "|".join(sorted(LEAD_LABELS[:-2] + COOP_LABELS[:-1], key=len, reverse=True))
+_LABEL = "|".join(sorted(LEAD_LABELS[:-2] + COOP_LABELS[:-1], key=len, reverse=True)) + \
+    r"|牵头(?=\s*[：:])|配合(?=\s*[：:])|责任(?=\s*[：:])"  # short labels only with a colon
 # a labelled note: optional opening bracket, label, optional colon
 NOTE_START = re.compile(rf"[（(【\[]\s*(?:{_LABEL})\s*[：:】\]]?|(?<![^\s，。；;,])(?:{_LABEL})\s*[：:】]")
+BRACKETED_LABEL = re.compile(rf"[【\[]\s*({_LABEL.split('|牵头(?=')[0]})\s*[】\]]")
 SUFFIX_NOTE = re.compile(r"[（(]([^（()）]{2,200}?(?:牵头|负责|配合|参与)[^（()）]*)[）)]\s*$")
-OPENERS, CLOSERS = "（(【[", "）)】]"
 
 
 @dataclass
@@ -52,7 +53,7 @@ def _parse_labelled(body: str) -> Note:
     note = Note()
     # split into labelled parts: 牵头单位：A；配合单位：B
     parts = re.split(rf"(?:^|[；;。，,\s]+)(?=(?:{_LABEL})\s*[：:】\]]?)", body)
-    has_lead_label = bool(re.search(r"牵头(?:部门|单位)", body))
+    has_lead_label = bool(re.search(r"牵头(?:部门|单位)?\s*[：:]", body))
     for part in parts:
         part = part.strip(" ；;，,。")
         if not part:
@@ -64,7 +65,7 @@ def _parse_labelled(body: str) -> Note:
         label, names = m.group(1), split_names(m.group(2))
         # 牵头单位 beside 责任单位: the responsible units are the co-operating ones
         responsible_cooperate = label.startswith("责任") and has_lead_label
-        target = note.cooperating if (label in COOP_LABELS or label.startswith(("配合", "参与", "协"))
+        target = note.cooperating if (label.startswith(("配合", "参与", "协"))
                                       or responsible_cooperate) else note.lead
         target += [n for n in names if n not in target]
     return note
@@ -86,52 +87,38 @@ def _parse_suffix_style(body: str) -> Note | None:
 
 def find_note(text: str) -> Note | None:
     """The department note in a task's text, if any; ``start`` marks where to cut."""
-    m = None
-    for m in NOTE_START.finditer(text):
-        pass  # the last labelled note wins: the note comes after the task's wording
-    if m is not None:
-        # back up to the first label of a run (牵头单位：…；配合单位：… is one note)
-        first = None
-        for cand in NOTE_START.finditer(text):
-            bracketed = cand.group()[0] in OPENERS
-            tail_before = text[:cand.start()]
-            if bracketed or not first or not re.search(r"[。]", text[first.start():cand.start()]):
-                if first is None or re.search(r"[。]\s*$", tail_before) or bracketed:
-                    first = cand
-        start = first.start() if first else m.start()
-        rest = text[start:]
-        opener = rest[0] if rest[0] in OPENERS else None
-        if opener:
-            close = {"（": "）", "(": ")", "【": "】", "[": "]"}[opener]
+    # 【牵头单位】A【配合单位】B reads as ；牵头单位：A；配合单位：B — same length, same offsets
+    norm = BRACKETED_LABEL.sub(lambda m: "；" + m.group(1) + "：", text)
+    matches = list(NOTE_START.finditer(norm))
+    if matches:
+        # the note is the run of labels at the end: back up while no sentence ends between
+        i = len(matches) - 1
+        while i > 0 and not re.search(r"[。]", norm[matches[i - 1].end():matches[i].start()]):
+            i -= 1
+        start = matches[i].start()
+        if start > 0 and text[start - 1] in "【[":
+            start -= 1  # cut at the bracket of 【牵头单位】
+        rest = norm[start:]
+        if rest[0] in "（(":
             depth, end = 0, None
-            for i, c in enumerate(rest):
-                if c in "（(" and opener in "（(":
+            for j, c in enumerate(rest):
+                if c in "（(":
                     depth += 1
-                elif c in "）)" and opener in "（(":
+                elif c in "）)":
                     depth -= 1
                     if depth == 0:
-                        end = i
+                        end = j
                         break
-                elif c == close and opener in "【[":
-                    end = i
-                    break
-            if opener in "【[":
-                # 【牵头单位】A、B — the label is bracketed, the names follow to the end
-                body = rest[1:].replace(close, "：", 1)
-                note = _parse_labelled(body)
-                note.start = start
-                return note
             if end is None:
                 note = _parse_labelled(rest[1:])
                 note.start, note.closed = start, False
                 return note
+            if len(rest[end + 1:].strip(" 。；;")) > 2:
+                return None  # words after the bracket: not a note that ends the task
             note = _parse_labelled(rest[1:end])
             note.start = start
-            if rest[end + 1:].strip(" 。；;"):
-                # text after the note: keep the note only if it ends the task
-                return None if len(rest[end + 1:].strip()) > 2 else note
             return note
-        note = _parse_labelled(rest)
+        note = _parse_labelled(rest.lstrip("；【["))
         note.start = start
         return note
     m = SUFFIX_NOTE.search(text)
