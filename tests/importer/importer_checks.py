@@ -24,6 +24,15 @@ if str(GENRE) not in sys.path:  # the expectations use `from expected_helpers im
     sys.path.insert(0, str(GENRE))
 
 
+def without_lines(d):
+    """A plan's dict form without line numbers: what must agree across formats."""
+    if isinstance(d, dict):
+        return {k: without_lines(v) for k, v in d.items() if k != "line"}
+    if isinstance(d, list):
+        return [without_lines(x) for x in d]
+    return d
+
+
 def load_module(path: Path, name: str | None = None):
     """Import a module from a file (the fixtures are not a package)."""
     name = name or f"_cfcity_fixture_{path.stem}"

@@ -20,7 +20,7 @@ import pytest
 
 from cfcity.plans.importer import parse_bytes, parse_file, to_dict
 
-from importer_checks import GENERATED, REFERENCE
+from importer_checks import GENERATED, REFERENCE, without_lines
 
 
 def reportlab_pdf(lines: list[str], *, size=14, margin=72) -> bytes:
@@ -61,13 +61,6 @@ def reportlab_pdf(lines: list[str], *, size=14, margin=72) -> bytes:
     return buf.getvalue()
 
 
-def _comparable(d):
-    if isinstance(d, dict):
-        return {k: _comparable(v) for k, v in d.items() if k != "line"}
-    if isinstance(d, list):
-        return [_comparable(x) for x in d]
-    return d
-
 
 @pytest.fixture(scope="module")
 def reference_lines():
@@ -98,8 +91,8 @@ def _same_plan(rl_pdf, drop=""):
     for key in base:
         if key in ("source", "warnings"):
             continue
-        a = json.dumps(_comparable(got[key]), ensure_ascii=False, indent=1)
-        b = json.dumps(_comparable(base[key]), ensure_ascii=False, indent=1)
+        a = json.dumps(without_lines(got[key]), ensure_ascii=False, indent=1)
+        b = json.dumps(without_lines(base[key]), ensure_ascii=False, indent=1)
         for ch in drop:
             a, b = a.replace(ch, ""), b.replace(ch, "")
         assert a == b, key

@@ -12,7 +12,7 @@ import pytest
 
 from cfcity.plans.importer import parse_bytes, parse_file, to_dict
 
-from importer_checks import (GENERATED, REFERENCE, SHARED_REFERENCE, assert_every_line_lands,
+from importer_checks import (GENERATED, without_lines, REFERENCE, SHARED_REFERENCE, assert_every_line_lands,
                              check_targets)
 from expected_helpers import T
 
@@ -242,13 +242,6 @@ def test_warnings(plan):
         assert plan.warnings == []
 
 
-def _comparable(d):
-    if isinstance(d, dict):
-        return {k: _comparable(v) for k, v in d.items() if k != "line"}
-    if isinstance(d, list):
-        return [_comparable(x) for x in d]
-    return d
-
 
 @pytest.mark.parametrize("fmt", FORMATS[1:])
 def test_same_plan_from_every_format(paths, fmt):
@@ -260,8 +253,8 @@ def test_same_plan_from_every_format(paths, fmt):
     for key in base:
         if key in ("source", "warnings"):
             continue
-        assert json.dumps(_comparable(other[key]), ensure_ascii=False, indent=1) == \
-            json.dumps(_comparable(base[key]), ensure_ascii=False, indent=1), key
+        assert json.dumps(without_lines(other[key]), ensure_ascii=False, indent=1) == \
+            json.dumps(without_lines(base[key]), ensure_ascii=False, indent=1), key
 
 
 def test_gb18030_is_detected(paths):

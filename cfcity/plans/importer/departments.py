@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text import unify_punct
+from .text import split_outside_brackets, unify_punct
 
 LEAD_LABELS = ("牵头部门", "牵头单位", "责任单位", "责任部门", "主责单位", "主责部门", "牵头", "责任")
 COOP_LABELS = ("配合单位", "配合部门", "参与单位", "参与部门", "协办单位", "协同单位", "协作单位", "配合")
@@ -27,18 +27,7 @@ class Note:
 
 def split_names(s: str) -> list[str]:
     """'县教育体育局、县委宣传部（县文明办）,团县委' → names; brackets inside a name kept."""
-    names, depth, cur = [], 0, []
-    for c in s:
-        if c in "（(":
-            depth += 1
-        elif c in "）)":
-            depth = max(0, depth - 1)
-        if depth == 0 and c in "、，,；;/ 　":
-            names.append("".join(cur))
-            cur = []
-        else:
-            cur.append(c)
-    names.append("".join(cur))
+    names = split_outside_brackets(s, "、，,；;/ 　")
     out = []
     for n in names:
         n = unify_punct(n).strip("。：:、，")

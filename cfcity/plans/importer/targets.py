@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .model import Target
+from .text import split_outside_brackets
 
 NUM = r"\d+(?:\.\d+)?"
 RANGE_SEP = r"\s*(?:[—–\-－~～至到]|——)\s*"
@@ -116,35 +117,12 @@ def _year_segments(sentence: str):
 
 
 def sentences(text: str) -> list[str]:
-    out, cur, depth = [], [], 0
-    for c in text:
-        cur.append(c)
-        if c in "（(“":
-            depth += 1
-        elif c in "）)”":
-            depth = max(0, depth - 1)
-        elif c in "。；;！？!?\n" and depth == 0:
-            out.append("".join(cur))
-            cur = []
-    if "".join(cur).strip():
-        out.append("".join(cur))
-    return [s.strip() for s in out if s.strip(" 。；;\n")]
+    pieces = split_outside_brackets(text, "。；;！？!?\n", keep=True)
+    return [s.strip() for s in pieces if s.strip(" 。；;\n")]
 
 
 def _clauses(segment: str) -> list[str]:
-    out, cur, depth = [], [], 0
-    for c in segment:
-        if c in "（(“":
-            depth += 1
-        elif c in "）)”":
-            depth = max(0, depth - 1)
-        if c in "，,。；;" and depth == 0:
-            out.append("".join(cur))
-            cur = []
-        else:
-            cur.append(c)
-    out.append("".join(cur))
-    return [c.strip() for c in out if c.strip()]
+    return [c.strip() for c in split_outside_brackets(segment, "，,。；;") if c.strip()]
 
 
 def _is_year_number(clause: str, m: re.Match) -> bool:

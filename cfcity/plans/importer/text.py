@@ -59,3 +59,23 @@ def cn_number(s: str) -> int | None:
 
 def is_cjk(c: str) -> bool:
     return bool(re.match(rf"[{_CJK}]", c))
+
+
+def split_outside_brackets(text: str, separators: str, *, keep: bool = False) -> list[str]:
+    """Split at separators that stand outside （）() and “” — 各区（市、县） stays whole.
+    With ``keep`` each piece ends with its separator."""
+    out, cur, depth = [], [], 0
+    for c in text:
+        if c in "（(“":
+            depth += 1
+        elif c in "）)”":
+            depth = max(0, depth - 1)
+        if c in separators and depth == 0:
+            if keep:
+                cur.append(c)
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(c)
+    out.append("".join(cur))
+    return out
