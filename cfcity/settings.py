@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "cfcity.orgs",
+    "cfcity.accounts",
+    "cfcity.audit",
     "cfcity.plans",
 ]
 

@@ -12,6 +12,9 @@ from cfcity.plans.importer import (Action, Baseline, Domain, Period, Plan, Secti
 def pytest_configure(config):
     # tests never write a secret key into the checkout's var/
     settings.SECRET_KEY = "cfcity-tests-only-not-a-secret-0123456789abcdefghijklmnop"
+    # hashing costs are for production; tests that need Argon2 itself ask for it
+    settings.PRODUCTION_PASSWORD_HASHERS = list(settings.PASSWORD_HASHERS)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_plan(doc_number="示政办发〔2023〕7号", title="示例县儿童友好城市建设实施方案（2023—2025年）") -> Plan:

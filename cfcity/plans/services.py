@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import models as dj_models
 from django.db import transaction
 
+from cfcity.audit.services import log_action
 from cfcity.orgs.models import OrgUnit
 from cfcity.plans import importer
 from cfcity.plans import models as m
@@ -106,7 +107,10 @@ def store_plan(plan: importer.Plan, *, user=None, replace: bool = False) -> m.Pl
             key = f"文号为“{plan.doc_number}”" if plan.doc_number else f"标题为“{plan.title}”"
             raise PlanExists(f"已导入过{key}的方案（编号 {existing.pk}）。"
                              f"如要用这份文件替换它，请加上 --replace 重新导入。")
+        replaced = {"id": existing.pk, "title": existing.title, "source": existing.source}
         existing.delete()
+    else:
+        replaced = None
 
     area, _ = OrgUnit.objects.get_or_create(
         name=area_name(plan.issuer), parent=None, defaults={"kind": OrgUnit.Kind.AREA})
@@ -156,6 +160,10 @@ def store_plan(plan: importer.Plan, *, user=None, replace: bool = False) -> m.Pl
         _check_lengths(g, f"指标“{g.indicator[:20]}”")
     m.TaskDepartment.objects.bulk_create(links)
     m.Target.objects.bulk_create(targets)
+    log_action("plans.plan.replaced" if replaced else "plans.plan.imported", actor=user, obj=row,
+               org_unit=area, data={"before": replaced, "after": {
+                   "title": row.title, "doc_number": row.doc_number, "source": dict(plan.source),
+                   "tasks": len(task_pairs), "targets": len(targets), "warnings": len(plan.warnings)}})
     return row
 
 

@@ -1,0 +1,50 @@
+"""The roles of DESIGN.md and what each may do, as plain data.
+
+``scope`` says which org units a role sees: ``area`` — the whole area (county or city) its
+unit belongs to; ``unit`` — its own unit and the units below it (a town and its villages).
+``write`` — may enter and change reports of units in scope; the other flags name the
+steps of later workflows (approve, review, supervise, evaluate).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", "协调员（妇儿工委办）"
+    DEPT_REPORTER = "dept_reporter", "部门填报员"
+    DEPT_APPROVER = "dept_approver", "部门审核人"
+    TOWN_REPORTER = "town_reporter", "镇街填报员"
+    LEADER = "leader", "领导（只读）"
+    INSPECTOR = "inspector", "督查人员"
+    EVALUATOR = "evaluator", "第三方评估人员"
+    ADMIN = "admin", "系统管理员"
+
+
+@dataclass(frozen=True)
+class Rules:
+    scope: str  # "area" or "unit"
+    write: bool = False
+    approve: bool = False  # sign a unit's report off before it goes up
+    review: bool = False  # accept or return reports; own the plan
+    supervise: bool = False  # inspections and findings
+    evaluate: bool = False  # third-party scoring
+    manage_users: bool = False
+
+
+RULES: dict[str, Rules] = {
+    Role.COORDINATOR: Rules("area", write=True, review=True, supervise=True),
+    Role.DEPT_REPORTER: Rules("unit", write=True),
+    Role.DEPT_APPROVER: Rules("unit", write=True, approve=True),
+    Role.TOWN_REPORTER: Rules("unit", write=True),
+    Role.LEADER: Rules("area"),
+    Role.INSPECTOR: Rules("area", supervise=True),
+    Role.EVALUATOR: Rules("area", evaluate=True),
+    Role.ADMIN: Rules("area", manage_users=True),
+}
+
+
+def rules_for(role: str) -> Rules:
+    return RULES[Role(role)]

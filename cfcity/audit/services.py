@@ -1,0 +1,38 @@
+"""``log_action``: the one way important writes are recorded (see models.AuditEntry)."""
+from __future__ import annotations
+
+from django.db import transaction
+
+from .models import AuditEntry
+
+# how each action reads to an official; codes not listed fall back to the code itself
+ACTION_LABELS = {
+    "plans.plan.imported": "导入行动方案",
+    "plans.plan.replaced": "替换行动方案",
+    "accounts.user.created": "创建用户",
+    "accounts.user.password_reset": "重置密码",
+    "accounts.user.password_changed": "修改密码",
+    "accounts.membership.changed": "调整用户单位或角色",
+}
+
+
+def action_label(code: str) -> str:
+    return ACTION_LABELS.get(code, code)
+
+
+def log_action(action: str, *, actor=None, obj=None, org_unit=None, data: dict | None = None) -> AuditEntry:
+    """Record ``action`` (a dotted code) by ``actor`` on ``obj``. Call it inside the
+    transaction of the write it records; outside one it opens its own."""
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    with transaction.atomic():
+        return AuditEntry.objects.create(
+            action=action,
+            actor=actor,
+            actor_name=(actor.get_username() if actor else ""),
+            object_type=(obj._meta.label_lower if obj is not None else ""),
+            object_id=(str(obj.pk) if obj is not None else ""),
+            object_repr=(str(obj)[:300] if obj is not None else ""),
+            org_unit=org_unit,
+            data=data or {},
+        )

@@ -1,0 +1,164 @@
+"""The scoping matrix: every role × own unit / unit below / other unit / parent unit /
+another county × read / write, through the one access layer (cfcity.accounts.access).
+
+A department reporter of 县卫生健康局 cannot read or change 县教育体育局's rows, even by
+guessing ids; a leader reads the whole county and changes nothing; nobody sees another
+county unless their role covers the city."""
+import pytest
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from cfcity.accounts import access
+from cfcity.accounts.models import Membership
+from cfcity.accounts.roles import Role
+from cfcity.orgs.models import OrgUnit
+
+pytestmark = pytest.mark.django_db
+K = OrgUnit.Kind
+
+
+@pytest.fixture
+def tree():
+    """淄博市 → 桓台县 (县妇儿工委办公室, 县教育体育局 → 实验小学, 县卫生健康局, 果里镇 → 东村, 索镇)
+    and 临淄区 (县教育体育局 of its own)."""
+    u = {}
+    u["city"] = OrgUnit.objects.create(name="淄博市", kind=K.AREA)
+    u["county"] = OrgUnit.objects.create(name="桓台县", kind=K.AREA, parent=u["city"])
+    u["office"] = OrgUnit.objects.create(name="县妇儿工委办公室", kind=K.DEPARTMENT, parent=u["county"])
+    u["edu"] = OrgUnit.objects.create(name="县教育体育局", kind=K.DEPARTMENT, parent=u["county"])
+    u["school"] = OrgUnit.objects.create(name="实验小学", kind=K.SCHOOL, parent=u["edu"])
+    u["health"] = OrgUnit.objects.create(name="县卫生健康局", kind=K.DEPARTMENT, parent=u["county"])
+    u["town"] = OrgUnit.objects.create(name="果里镇", kind=K.TOWN, parent=u["county"])
+    u["village"] = OrgUnit.objects.create(name="东村", kind=K.VILLAGE, parent=u["town"])
+    u["town2"] = OrgUnit.objects.create(name="索镇", kind=K.TOWN, parent=u["county"])
+    u["other_county"] = OrgUnit.objects.create(name="临淄区", kind=K.AREA, parent=u["city"])
+    u["other_edu"] = OrgUnit.objects.create(name="县教育体育局", kind=K.DEPARTMENT, parent=u["other_county"])
+    return u
+
+
+# role → (home unit, {target: (read, write)})
+MATRIX = {
+    Role.COORDINATOR: ("office", {"own": (1, 1), "other": (1, 1), "parent": (1, 1), "below": (1, 1),
+                                  "other_county": (0, 0), "city": (0, 0)}),
+    Role.DEPT_REPORTER: ("edu", {"own": (1, 1), "below": (1, 1), "other": (0, 0), "parent": (0, 0),
+                                 "other_county": (0, 0), "city": (0, 0)}),
+    Role.DEPT_APPROVER: ("edu", {"own": (1, 1), "below": (1, 1), "other": (0, 0), "parent": (0, 0),
+                                 "other_county": (0, 0), "city": (0, 0)}),
+    Role.TOWN_REPORTER: ("town", {"own": (1, 1), "below": (1, 1), "other": (0, 0), "parent": (0, 0),
+                                  "other_county": (0, 0), "city": (0, 0)}),
+    Role.LEADER: ("office", {"own": (1, 0), "other": (1, 0), "parent": (1, 0), "below": (1, 0),
+                             "other_county": (0, 0), "city": (0, 0)}),
+    Role.INSPECTOR: ("office", {"own": (1, 0), "other": (1, 0), "parent": (1, 0), "below": (1, 0),
+                                "other_county": (0, 0), "city": (0, 0)}),
+    Role.EVALUATOR: ("office", {"own": (1, 0), "other": (1, 0), "parent": (1, 0), "below": (1, 0),
+                                "other_county": (0, 0), "city": (0, 0)}),
+    Role.ADMIN: ("office", {"own": (1, 0), "other": (1, 0), "parent": (1, 0), "below": (1, 0),
+                            "other_county": (0, 0), "city": (0, 0)}),
+}
+# what each relation means for a user at a home unit
+RELATION = {
+    "office": {"own": "office", "other": "health", "parent": "county", "below": "office",
+               "other_county": "other_edu", "city": "city"},
+    "edu": {"own": "edu", "below": "school", "other": "health", "parent": "county",
+            "other_county": "other_edu", "city": "city"},
+    "town": {"own": "town", "below": "village", "other": "town2", "parent": "county",
+             "other_county": "other_edu", "city": "city"},
+}
+CASES = [(role, relation, rw) for role, (_, expect) in MATRIX.items() for relation in expect
+         for rw in ("read", "write")]
+
+
+def make_user(name, unit, role):
+    user = User.objects.create_user(name, password="x")
+    Membership.objects.create(user=user, org_unit=unit, role=role)
+    return User.objects.get(pk=user.pk)  # fresh, as a request would load it
+
+
+def attempt(user, unit, rw):
+    """True if the access layer lets ``user`` read/write ``unit`` when asked by id."""
+    try:
+        access.get_for_user(user, OrgUnit.objects.all(), field="pk", write=rw == "write", pk=unit.pk)
+        return True
+    except (Http404, PermissionDenied):
+        return False
+
+
+@pytest.mark.parametrize("role,relation,rw", CASES, ids=[f"{r.value}-{rel}-{rw}" for r, rel, rw in CASES])
+def test_matrix(tree, role, relation, rw):
+    home, expect = MATRIX[role]
+    user = make_user("u", tree[home], role)
+    target = tree[RELATION[home][relation]]
+    want = expect[relation][0 if rw == "read" else 1]
+    assert attempt(user, target, rw) is bool(want)
+    # the listing agrees with the lookup
+    listed = access.visible_to(user, OrgUnit.objects.all(), field="pk").filter(pk=target.pk).exists()
+    assert listed is bool(expect[relation][0])
+
+
+def test_every_role_is_in_the_matrix():
+    assert set(MATRIX) == set(Role)
+
+
+def test_outsider_gets_404_and_read_only_gets_403(tree):
+    reporter = make_user("health_reporter", tree["health"], Role.DEPT_REPORTER)
+    with pytest.raises(Http404):  # another department's unit: its existence is not revealed
+        access.get_for_user(reporter, OrgUnit.objects.all(), field="pk", pk=tree["edu"].pk)
+    leader = make_user("leader", tree["office"], Role.LEADER)
+    assert access.get_for_user(leader, OrgUnit.objects.all(), field="pk", pk=tree["edu"].pk)
+    with pytest.raises(PermissionDenied):
+        access.get_for_user(leader, OrgUnit.objects.all(), field="pk", write=True, pk=tree["edu"].pk)
+
+
+def test_rows_of_other_units_are_filtered_by_their_unit_field(tree):
+    """Guessing ids does not help: rows are filtered by the unit they belong to."""
+    from cfcity.plans import models as pm
+    plan = pm.Plan.objects.create(title="方案", area=tree["county"])
+    dom = pm.Domain.objects.create(plan=plan, order=0, number=1, title="领域")
+    act = pm.Action.objects.create(domain=dom, order=0, number=1, title="行动")
+    task = pm.Task.objects.create(action=act, plan=plan, order=0, number=1, title="任务", text="")
+    edu_link = pm.TaskDepartment.objects.create(task=task, org_unit=tree["edu"], role="lead", order=0)
+    health_link = pm.TaskDepartment.objects.create(task=task, org_unit=tree["health"], role="lead", order=1)
+    reporter = make_user("health_reporter", tree["health"], Role.DEPT_REPORTER)
+    rows = access.visible_to(reporter, pm.TaskDepartment.objects.all())
+    assert list(rows) == [health_link]
+    with pytest.raises(Http404):
+        access.get_for_user(reporter, pm.TaskDepartment.objects.all(), pk=edu_link.pk)
+    assert access.get_for_user(reporter, pm.TaskDepartment.objects.all(), write=True, pk=health_link.pk)
+
+
+def test_users_without_membership_or_inactive_see_nothing(tree):
+    nobody = User.objects.create_user("nobody", password="x")
+    assert access.visible_to(nobody, OrgUnit.objects.all(), field="pk").count() == 0
+    gone = make_user("gone", tree["office"], Role.COORDINATOR)
+    gone.is_active = False
+    assert access.visible_to(gone, OrgUnit.objects.all(), field="pk").count() == 0
+    from django.contrib.auth.models import AnonymousUser
+    assert access.visible_to(AnonymousUser(), OrgUnit.objects.all(), field="pk").count() == 0
+
+
+def test_superuser_sees_and_changes_everything(tree):
+    root = User.objects.create_superuser("root", password="x")
+    assert access.visible_to(root, OrgUnit.objects.all(), field="pk").count() == OrgUnit.objects.count()
+    assert attempt(root, tree["other_edu"], "write")
+
+
+def test_a_city_coordinator_sees_every_county(tree):
+    city_office = OrgUnit.objects.create(name="市妇儿工委办公室", kind=K.DEPARTMENT, parent=tree["city"])
+    user = make_user("city", city_office, Role.COORDINATOR)
+    assert attempt(user, tree["other_edu"], "read") and attempt(user, tree["school"], "write")
+
+
+def test_scope_queries_do_not_grow_per_lookup(tree, django_assert_max_num_queries):
+    user = make_user("c", tree["office"], Role.COORDINATOR)
+    access.scope_ids(user)
+    with django_assert_max_num_queries(1):  # the scope is worked out once per request
+        for unit in OrgUnit.objects.all()[:5]:
+            access.can_read(user, unit.pk)
+
+
+def test_production_passwords_are_hashed_with_argon2(settings):
+    settings.PASSWORD_HASHERS = settings.PRODUCTION_PASSWORD_HASHERS
+    user = User.objects.create_user("argon", password="一个足够长的口令-2026")
+    assert user.password.startswith("argon2$")
+    assert user.check_password("一个足够长的口令-2026")
