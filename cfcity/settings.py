@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "cfcity.accounts",
     "cfcity.audit",
     "cfcity.plans",
+    "cfcity.reporting",
 ]
 
 MIDDLEWARE = [
