@@ -8,5 +8,6 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("cfcity.reporting.urls")),
     path("", include("cfcity.plans.urls")),
 ]

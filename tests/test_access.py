@@ -162,3 +162,16 @@ def test_production_passwords_are_hashed_with_argon2(settings):
     user = User.objects.create_user("argon", password="一个足够长的口令-2026")
     assert user.password.startswith("argon2$")
     assert user.check_password("一个足够长的口令-2026")
+
+
+def test_plans_are_visible_to_everyone_working_under_their_area(tree):
+    from cfcity.plans.models import Plan
+    county_plan = Plan.objects.create(title="县方案", area=tree["county"])
+    city_plan = Plan.objects.create(title="市方案", area=tree["city"])
+    other_plan = Plan.objects.create(title="临淄区方案", area=tree["other_county"])
+    teacher = make_user("t", tree["school"], Role.DEPT_REPORTER)
+    assert set(access.visible_plans(teacher, Plan.objects.all())) == {county_plan, city_plan}
+    city = make_user("c", OrgUnit.objects.create(name="市妇儿工委办公室", kind=K.DEPARTMENT, parent=tree["city"]),
+                     Role.COORDINATOR)
+    assert set(access.visible_plans(city, Plan.objects.all())) == {county_plan, city_plan, other_plan}
+    assert not access.visible_plans(User.objects.create_user("n", password="x"), Plan.objects.all()).exists()

@@ -69,6 +69,43 @@ def can_write(user, unit_id: int | None) -> bool:
     return m is not None and rules_for(m.role).write and can_read(user, unit_id)
 
 
+def can_manage_units(user, unit_id: int | None) -> bool:
+    """May ``user`` change the org tree at ``unit_id`` (add a unit under it)? The roles that
+    own the plan (coordinator: ``review``) or the accounts (system admin: ``manage_users``),
+    within their scope; a superuser anywhere."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    m = membership(user)
+    if m is None:
+        return False
+    rules = rules_for(m.role)
+    return (rules.review or rules.manage_users) and can_read(user, unit_id)
+
+
+def area_ids(user) -> set[int] | None:
+    """Ids of the areas whose plans ``user`` works under: every area above their unit, and
+    every area inside their scope (a city coordinator's counties). ``ALL`` for a superuser."""
+    ids = scope_ids(user)
+    if ids is ALL:
+        return ALL
+    m = membership(user)
+    if m is None or not user.is_active:
+        return set()
+    found = set(OrgUnit.objects.filter(pk__in=ids, kind=OrgUnit.Kind.AREA).values_list("pk", flat=True))
+    node = m.org_unit
+    while node is not None:
+        if node.kind == OrgUnit.Kind.AREA:
+            found.add(node.pk)
+        node = node.parent
+    return found
+
+
+def visible_plans(user, queryset):
+    """Plans (anything with an ``area``) that ``user`` works under."""
+    ids = area_ids(user)
+    return queryset if ids is ALL else queryset.filter(area_id__in=ids)
+
+
 def visible_to(user, queryset, field: str = "org_unit"):
     """``queryset`` narrowed to the rows whose ``field`` (an OrgUnit relation) is in scope."""
     ids = scope_ids(user)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reporting"
+urlpatterns = [
+    path("my/", views.my_tasks, name="my"),
+    path("reports/<int:period_id>/<int:task_id>/<int:unit_id>/", views.report_form, name="report"),
+    path("review/", views.review_queue, name="review"),
+    path("status/", views.status_table, name="status"),
+]

@@ -1,0 +1,174 @@
+"""Reporting pages: my tasks, the report form, the review queue, the status table.
+Thin: every object comes through the access layer, every change through workflow."""
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from cfcity.accounts import access
+from cfcity.orgs.models import OrgUnit
+from cfcity.plans import models as pm
+
+from . import services, workflow
+from .models import Period, Report
+
+S = Report.Status
+
+
+def _plans(user):
+    return access.visible_plans(user, pm.Plan.objects.all()).order_by("-date", "-pk")
+
+
+def _period(request, user) -> Period | None:
+    """The period asked for, or the one whose reporting window is open today."""
+    plans = _plans(user)
+    periods = Period.objects.filter(plan__in=plans)
+    if request.GET.get("period"):
+        return get_object_or_404(periods, pk=request.GET["period"])
+    today = timezone.localdate()
+    return (periods.filter(opens__lte=today, closes__gte=today).order_by("deadline").first()
+            or periods.filter(ends__lt=today).order_by("-ends").first()
+            or periods.order_by("starts").first())
+
+
+def _period_choices(period):
+    return Period.objects.filter(plan_id=period.plan_id).order_by("starts", "kind") if period else []
+
+
+@login_required
+def my_tasks(request):
+    m = access.membership(request.user)
+    period = _period(request, request.user)
+    rows = services.owed(period, [m.org_unit_id]) if (m and period) else []
+    return render(request, "reporting/my_tasks.html", {
+        "period": period, "periods": _period_choices(period), "rows": rows, "unit": m.org_unit if m else None,
+        "today": timezone.localdate(),
+    })
+
+
+def _report_context(request, report, problems=None, posted=None):
+    values = list(report.values.select_related("target").order_by("target__order"))
+    problems = problems or []
+    by_field = {}
+    for p in problems:
+        by_field.setdefault(p.field, []).append(p.message)
+    for v in values:
+        v.errors = by_field.get(f"target-{v.target_id}", [])
+        v.posted = (posted or {}).get(f"value-{v.target_id}")
+    user = request.user
+    return {
+        "report": report, "task": report.task, "values": values, "problems": problems,
+        "general_errors": [m for f, ms in by_field.items() if not f.startswith("target-") for m in ms],
+        "events": report.events.select_related("actor").order_by("created_at", "id"),
+        "evidence": report.evidence.all(), "stages": Report.Stage.choices,
+        "can_edit": report.editable and workflow.can_edit(user, report),
+        "can_approve": report.status == S.SUBMITTED and workflow.can_approve(user, report),
+        "can_review": report.status == S.APPROVED and workflow.can_review(user, report),
+        "can_correct": report.status == S.ACCEPTED and workflow.can_edit(user, report),
+        "posted": posted or {},
+    }
+
+
+@login_required
+def report_form(request, period_id, task_id, unit_id):
+    unit = access.get_for_user(request.user, OrgUnit.objects.all(), field="pk", pk=unit_id)
+    period = get_object_or_404(Period.objects.filter(plan__in=_plans(request.user)), pk=period_id)
+    task = get_object_or_404(pm.Task, pk=task_id, plan_id=period.plan_id)
+    if not task.assignments.filter(org_unit=unit).exists():
+        raise Http404("该单位不承担此任务")
+    try:
+        report = workflow.open_report(task, unit, period, user=request.user)
+    except PermissionDenied:
+        raise Http404("没有找到该报告")
+    here = reverse("reporting:report", args=[period.pk, task.pk, unit.pk])
+    if request.method != "POST":
+        return render(request, "reporting/report_form.html", _report_context(request, report))
+    action = request.POST.get("action", "save")
+    try:
+        if action in ("save", "submit"):
+            ids = [v.target_id for v in report.values.all()]
+            report = workflow.save_report(
+                report, user=request.user, version=int(request.POST.get("version", 0)),
+                narrative=request.POST.get("narrative", ""), stage=request.POST.get("stage"),
+                values={t: request.POST.get(f"value-{t}", "") for t in ids},
+                comments={t: request.POST.get(f"comment-{t}", "") for t in ids},
+                outlier_reasons={t: request.POST.get(f"reason-{t}", "") for t in ids})
+            for f in request.FILES.getlist("evidence"):
+                workflow.add_evidence(report, user=request.user, name=f.name, data=f.read())
+            if action == "submit":
+                report = workflow.submit(report, user=request.user)
+                messages.success(request, "已报送。")
+            else:
+                messages.success(request, "已保存。")
+        elif action == "approve":
+            workflow.approve(report, user=request.user, comment=request.POST.get("comment", ""))
+            messages.success(request, "已审核通过，报送协调员。")
+        elif action == "return":
+            workflow.return_report(report, user=request.user, comment=request.POST.get("comment", ""))
+            messages.success(request, "已退回填报单位。")
+        elif action == "accept":
+            workflow.accept(report, user=request.user, comment=request.POST.get("comment", ""))
+            messages.success(request, "已采纳，数据已锁定。")
+        elif action == "correct":
+            workflow.start_correction(report, user=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, "已开始更正，请修改后重新报送。")
+        else:
+            raise workflow.ReportingError("未知的操作")
+    except workflow.Invalid as e:
+        report.refresh_from_db()
+        ctx = _report_context(request, report, e.problems, request.POST)
+        return render(request, "reporting/report_form.html", ctx, status=422)
+    except workflow.Conflict as e:
+        messages.error(request, str(e))
+        report.refresh_from_db()
+        ctx = _report_context(request, report, posted=request.POST)
+        ctx["conflict"] = True
+        return render(request, "reporting/report_form.html", ctx, status=409)
+    except workflow.ReportingError as e:
+        messages.error(request, str(e))
+    return redirect(here)
+
+
+@login_required
+def review_queue(request):
+    user = request.user
+    visible = access.visible_to(user, Report.objects.all()).select_related("task", "org_unit", "period")
+    m = access.membership(user)
+    waiting = []
+    for r in visible.filter(status__in=[S.SUBMITTED, S.APPROVED]).order_by("period__deadline", "submitted_at"):
+        if (r.status == S.SUBMITTED and workflow.can_approve(user, r)) or \
+                (r.status == S.APPROVED and workflow.can_review(user, r)):
+            waiting.append(r)
+    return render(request, "reporting/review_queue.html", {"reports": waiting, "membership": m})
+
+
+@login_required
+def status_table(request):
+    """Who has and has not reported for a period: one row per unit in scope."""
+    period = _period(request, request.user)
+    if period is None:
+        return render(request, "reporting/status.html", {"period": None, "rows": []})
+    units = access.visible_to(request.user, OrgUnit.objects.all(), field="pk")
+    owed = services.owed(period, units)
+    today = timezone.localdate()
+    table: dict[int, dict] = {}
+    for row in owed:
+        u = row.assignment.org_unit
+        t = table.setdefault(u.pk, {"unit": u, "owed": 0, "missing": 0, "draft": 0, "returned": 0,
+                                    "submitted": 0, "approved": 0, "accepted": 0, "late": 0})
+        t["owed"] += 1
+        t[row.status if row.status in t else "draft"] += 1
+        t["late"] += row.late(today)
+    rows = sorted(table.values(), key=lambda t: (-t["late"], -t["missing"], t["unit"].name))
+    totals = {k: sum(r[k] for r in rows) for k in ("owed", "missing", "draft", "returned", "submitted",
+                                                    "approved", "accepted", "late")}
+    return render(request, "reporting/status.html", {
+        "period": period, "periods": _period_choices(period), "rows": rows, "totals": totals, "today": today})
