@@ -6,6 +6,8 @@ app_name = "reporting"
 urlpatterns = [
     path("my/", views.my_tasks, name="my"),
     path("reports/<int:period_id>/<int:task_id>/<int:unit_id>/", views.report_form, name="report"),
+    path("my/<int:period_id>/template.xlsx", views.excel_template, name="template"),
+    path("my/<int:period_id>/upload/", views.excel_upload, name="upload"),
     path("review/", views.review_queue, name="review"),
     path("status/", views.status_table, name="status"),
 ]

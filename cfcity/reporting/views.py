@@ -17,7 +17,7 @@ from cfcity.accounts import access
 from cfcity.orgs.models import OrgUnit
 from cfcity.plans import models as pm
 
-from . import services, workflow
+from . import excel, services, workflow
 from .models import Period, Report
 
 S = Report.Status
@@ -172,3 +172,49 @@ def status_table(request):
                                                     "approved", "accepted", "late")}
     return render(request, "reporting/status.html", {
         "period": period, "periods": _period_choices(period), "rows": rows, "totals": totals, "today": today})
+
+
+def _unit_and_period(request, period_id):
+    m = access.membership(request.user)
+    if m is None:
+        raise Http404("您的账号还没有分配单位")
+    period = get_object_or_404(Period.objects.filter(plan__in=_plans(request.user)), pk=period_id)
+    return m.org_unit, period
+
+
+@login_required
+def excel_template(request, period_id):
+    from django.http import HttpResponse
+    from urllib.parse import quote
+
+    unit, period = _unit_and_period(request, period_id)
+    data = excel.build_template(period, unit, user=request.user)
+    name = f"{unit.name}-{period.label}-填报表.xlsx"
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@login_required
+def excel_upload(request, period_id):
+    unit, period = _unit_and_period(request, period_id)
+    back = f"{reverse('reporting:my')}?period={period.pk}"
+    if request.method != "POST":
+        return redirect(back)
+    upload = request.FILES.get("sheet")
+    if upload is None:
+        messages.error(request, "请选择要上传的填报表。")
+        return redirect(back)
+    if upload.size > excel.MAX_UPLOAD_BYTES:
+        messages.error(request, f"文件过大，填报表不超过 {excel.MAX_UPLOAD_BYTES // 1024 // 1024} MB。")
+        return redirect(back)
+    try:
+        saved = excel.read_upload(upload.read(), upload.name, period=period, unit=unit, user=request.user)
+    except excel.SheetInvalid as e:
+        return render(request, "reporting/upload_errors.html",
+                      {"problems": e.problems, "period": period, "name": upload.name}, status=422)
+    except (PermissionDenied, workflow.ReportingError) as e:
+        messages.error(request, str(e) or "您无权为该单位填报")
+        return redirect(back)
+    messages.success(request, f"已从表格保存 {len(saved)} 项任务的填报内容（尚未报送，请逐项核对后报送）。")
+    return redirect(back)
