@@ -3,9 +3,11 @@
 See README.md (Configuration) for the list.  Nothing here creates files: the data
 directory appears when the database or the secret key is first used.
 """
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from cfcity.env import envbool, envint, envlist, envstr
 from cfcity.secret import lazy_secret
@@ -27,10 +29,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "cfcity.orgs",
+    "axes",  # login throttling
     "cfcity.accounts",
     "cfcity.audit",
     "cfcity.plans",
     "cfcity.reporting",
+    "ninja",  # django-ninja (the API): its Swagger UI files are then served locally, not from a CDN
 ]
 
 MIDDLEWARE = [
@@ -43,6 +47,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # a user whose password must change (first login, after a reset) sees only that page
+    "cfcity.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "cfcity.accounts.middleware.SessionRefreshMiddleware",
+    # django-axes: turns a locked-out login into the lockout page; must come last
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cfcity.urls"
@@ -69,8 +78,6 @@ if _db_url:
     try:
         DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=60)}
     except Exception as e:  # dj-database-url raises several kinds
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured(f"CFCITY_DATABASE_URL 无法识别：{e}") from e
 else:
     DATABASES = {
@@ -83,10 +90,19 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # keep each test worker's database in memory (pytest-django names file
+            # databases after the engine, and ours is a subclass of Django's)
+            "TEST": {"NAME": ":memory:"},
+            "CONN_MAX_AGE": 60,  # a connection per worker process, not per request
         }
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["ENGINE"] = "cfcity.db.sqlite3"
+if DATABASES["default"]["ENGINE"] == "cfcity.db.sqlite3":
+    # Tests run on an in-memory database. Said outright because pytest-django under xdist
+    # knows only Django's own engine name, and would otherwise create test_<NAME>_gw0 files
+    # relative to the current directory (shared by concurrent runs of the same checkout).
+    DATABASES["default"].setdefault("TEST", {"NAME": ":memory:"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth -------------------------------------------------------------------------------
@@ -98,13 +114,44 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "cfcity.accounts.validators.MinimumLengthValidator",  # Django's, worded in Chinese
+     "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out username + address first
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+
+
+def _positive(name: str, default: int) -> int:
+    value = envint(name, default)
+    if value < 1:
+        raise ImproperlyConfigured(f"CFCITY_{name} 应为正整数，现为 {value}")
+    return value
+
+
+# login throttling (django-axes): a username from one address is locked after
+# LOGIN_FAILURE_LIMIT wrong passwords in a row, for LOGIN_LOCKOUT_MINUTES; attempts are kept
+# in the database, so every gunicorn worker sees them. Locks are lifted early with
+# `cfcity axes_reset` (all) or `cfcity axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = _positive("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=_positive("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cfcity.accounts.views.locked_out"
+AXES_VERBOSE = False
+
+# sessions: end when the browser closes, and after SESSION_HOURS without a request
+# (the expiry moves forward on every request)
+SESSION_COOKIE_AGE = _positive("SESSION_HOURS", 8) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 300  # the expiry moves forward at most every 5 minutes
 
 # --- language and time ------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -128,6 +175,8 @@ WHITENOISE_MAX_AGE = envint("STATIC_MAX_AGE", 3600)
 
 # --- security ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"

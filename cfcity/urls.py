@@ -1,13 +1,21 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
+
+from cfcity.api import api
+from cfcity.api.errors import not_found_view as api_not_found
 
 admin.site.site_header = "儿童友好城市建设管理平台"
 admin.site.site_title = "儿童友好城市"
 admin.site.index_title = "数据管理"
 
 urlpatterns = [
+    # one password-change page for everyone (audited, clears the must-change flag)
+    path("admin/password_change/", RedirectView.as_view(url="/accounts/password/")),
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("api/", api.urls),
+    re_path(r"^api/", api_not_found),  # any other /api/ address: a JSON 404
+    path("accounts/", include("cfcity.accounts.urls")),
     path("", include("cfcity.reporting.urls")),
     path("", include("cfcity.plans.urls")),
 ]

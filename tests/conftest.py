@@ -15,6 +15,9 @@ def pytest_configure(config):
     # hashing costs are for production; tests that need Argon2 itself ask for it
     settings.PRODUCTION_PASSWORD_HASHERS = list(settings.PASSWORD_HASHERS)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # login throttling would lock out tests that log in often (and the test client's
+    # login() passes no request, which django-axes refuses); tests/test_auth.py turns it on
+    settings.AXES_ENABLED = False
 
 
 def make_plan(doc_number="示政办发〔2023〕7号", title="示例县儿童友好城市建设实施方案（2023—2025年）") -> Plan:

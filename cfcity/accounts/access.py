@@ -10,20 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from cfcity.orgs.models import OrgUnit
+from cfcity.orgs.tree import descendant_ids
 
 from .roles import rules_for
 
 ALL = None  # scope of a superuser: every unit
-
-
-def _subtree_ids(root_id: int) -> set[int]:
-    """``root_id`` and every unit below it: one query per level of the tree."""
-    ids, level = {root_id}, [root_id]
-    while level:
-        level = list(OrgUnit.objects.filter(parent_id__in=level).values_list("id", flat=True))
-        level = [i for i in level if i not in ids]
-        ids.update(level)
-    return ids
 
 
 def _area_of(unit: OrgUnit) -> OrgUnit:
@@ -52,7 +43,7 @@ def scope_ids(user) -> set[int] | None:
         ids: set[int] = set()
     else:
         root = _area_of(m.org_unit) if rules_for(m.role).scope == "area" else m.org_unit
-        ids = _subtree_ids(root.pk)
+        ids = descendant_ids([root.pk])
     user._cfcity_scope = ids  # per request: the user object lives as long as the request
     return ids
 

@@ -7,12 +7,27 @@ from .models import AuditEntry
 
 # how each action reads to an official; codes not listed fall back to the code itself
 ACTION_LABELS = {
+    "demo.created": "生成演示数据",
+    "orgs.sheet.imported": "导入单位表",
+    "reporting.periods.created": "生成填报周期",
+    "reporting.assignment.added": "增加任务承担单位",
+    "reporting.share.set": "分解目标",
+    "reporting.report.saved": "保存报告",
+    "reporting.report.submitted": "报送报告",
+    "reporting.report.approved": "单位审核通过",
+    "reporting.report.returned": "退回报告",
+    "reporting.report.accepted": "采纳报告",
+    "reporting.report.corrected": "更正报告",
+    "reporting.evidence.added": "上传佐证材料",
     "plans.plan.imported": "导入行动方案",
     "plans.plan.replaced": "替换行动方案",
     "accounts.user.created": "创建用户",
     "accounts.user.password_reset": "重置密码",
     "accounts.user.password_changed": "修改密码",
     "accounts.membership.changed": "调整用户单位或角色",
+    "accounts.token.created": "创建 API 令牌",
+    "accounts.token.revoked": "撤销 API 令牌",
+    "orgs.unit.created": "新建单位",
 }
 
 

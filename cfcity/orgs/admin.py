@@ -5,8 +5,8 @@ from .models import OrgUnit
 
 @admin.register(OrgUnit)
 class OrgUnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "parent", "created_at"]
-    list_filter = ["kind"]
-    search_fields = ["name"]
+    list_display = ["name", "short_name", "kind", "parent", "code", "order", "active", "created_at"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name", "short_name", "code"]
     list_select_related = ["parent"]
     raw_id_fields = ["parent"]

@@ -14,6 +14,7 @@ from django.db import models as dj_models
 from django.db import transaction
 
 from cfcity.audit.services import log_action
+from cfcity.orgs import tree as orgs_tree
 from cfcity.orgs.models import OrgUnit
 from cfcity.plans import importer
 from cfcity.plans import models as m
@@ -112,8 +113,9 @@ def store_plan(plan: importer.Plan, *, user=None, replace: bool = False) -> m.Pl
     else:
         replaced = None
 
-    area, _ = OrgUnit.objects.get_or_create(
-        name=area_name(plan.issuer), parent=None, defaults={"kind": OrgUnit.Kind.AREA})
+    # the area may already sit in the tree under its city (淄博市/桓台县): use it, else a new top unit
+    name = area_name(plan.issuer)
+    area = orgs_tree.area_named(name) or OrgUnit.objects.create(name=name, kind=OrgUnit.Kind.AREA)
     names = [n for t in plan.tasks() for n in (*t.lead_departments, *t.cooperating_departments)]
     units = _departments(area, names)
 

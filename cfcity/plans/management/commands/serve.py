@@ -27,7 +27,9 @@ def create_first_admin() -> str | None:
     if User.objects.exists():
         return None
     password = secrets.token_urlsafe(12)
-    User.objects.create_superuser(ADMIN_USERNAME, email="", password=password)
+    admin = User.objects.create_superuser(ADMIN_USERNAME, email="", password=password)
+    from cfcity.accounts.models import Profile
+    Profile.objects.create(user=admin, must_change_password=True)  # printed once: change it
     return password
 
 

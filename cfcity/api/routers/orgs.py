@@ -1,0 +1,101 @@
+"""/api/orgs: the org units the caller may see, and adding a unit under one they manage."""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from ninja import Query, Router, Status
+
+from cfcity.accounts import access
+from cfcity.audit.services import log_action
+from cfcity.orgs import tree
+from cfcity.orgs.models import OrgUnit
+
+from ..errors import NOT_FOUND, UnprocessableEntity
+from ..pagination import Limit, Offset, page
+from ..schemas import Error, OrgPage, OrgUnitIn, OrgUnitOut, ValidationErrorOut
+
+router = Router(tags=["单位"])
+
+
+def unit_rows(units: list[OrgUnit]) -> list[dict]:
+    """``units`` as OrgUnitOut dicts; their paths cost one query per tree level above them."""
+    known = {u.pk: u for u in units}
+    missing = {u.parent_id for u in units if u.parent_id is not None} - set(known)
+    while missing:
+        rows = list(OrgUnit.objects.filter(pk__in=missing).only("id", "name", "parent_id"))
+        known.update((r.pk, r) for r in rows)
+        missing = {r.parent_id for r in rows if r.parent_id is not None} - set(known)
+    return [{"id": u.pk, "name": u.name, "short_name": u.short_name, "kind": u.kind,
+             "kind_label": tree.kind_label(u.kind), "code": u.code, "parent_id": u.parent_id,
+             "path": tree.PATH_SEP.join(tree.names_path(u, known)), "order": u.order,
+             "active": u.active}
+            for u in units]
+
+
+@router.get("", response={200: OrgPage, 401: Error, 422: ValidationErrorOut},
+            summary="列出单位", description="您的管理范围内的单位（含下级），可按上级单位和类型筛选。")
+def list_orgs(request, parent: int | None = Query(None, description="只列出这个上级单位的直属下级"),
+              kind: OrgUnit.Kind | None = Query(None, description="只列出这一类型"),
+              limit: int = Limit, offset: int = Offset):
+    qs = access.visible_to(request.auth, OrgUnit.objects.all(), field="pk")
+    if parent is not None:
+        qs = qs.filter(parent_id=parent)
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    return page(qs.order_by("parent_id", "order", "kind", "name", "id"), limit, offset, unit_rows)
+
+
+@router.get("/{int:unit_id}", response={200: OrgUnitOut, 401: Error, 404: Error}, summary="单位详情")
+def get_org(request, unit_id: int):
+    unit = access.get_for_user(request.auth, OrgUnit.objects.all(), field="pk", pk=unit_id)
+    return unit_rows([unit])[0]
+
+
+@router.post("", response={201: OrgUnitOut, 400: Error, 401: Error, 403: Error, 422: ValidationErrorOut},
+             summary="新建单位",
+             description="在您管理范围内的单位下新建下级单位。只有协调员、系统管理员可以新建；"
+                         "单位类型须符合层级规则（如村、社区只能在镇、街道之下）。")
+def create_org(request, payload: OrgUnitIn):
+    user = request.auth
+    # a parent outside the scope reads exactly like one that does not exist
+    parent = access.visible_to(user, OrgUnit.objects.all(), field="pk") \
+        .filter(pk=payload.parent_id).first()
+    if parent is None:
+        raise UnprocessableEntity({"parent_id": NOT_FOUND})
+    if not access.can_manage_units(user, parent.pk):
+        raise PermissionDenied("只有协调员和系统管理员可以新建单位")
+    unit = create_unit(parent, payload, actor=user)
+    return Status(201, unit_rows([unit])[0])
+
+
+def create_unit(parent: OrgUnit, data: OrgUnitIn, *, actor) -> OrgUnit:
+    """Add a unit under ``parent``; every rule broken is a 422 naming the field; audit-logged.
+    (Belongs in ``cfcity.orgs`` services once that app has them; kept here meanwhile.)"""
+    name, code = data.name.strip(), data.code.strip()
+    unit = OrgUnit(parent=parent, name=name, kind=data.kind, short_name=data.short_name.strip(),
+                   code=code, order=data.order)
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "不能为空"
+    elif OrgUnit.objects.filter(parent=parent, name=name).exists():
+        errors["name"] = f"“{parent.name}”下已有名为“{name}”的单位"
+    if code and OrgUnit.objects.filter(code=code).exists():
+        errors["code"] = f"代码 {code} 已被其他单位使用"
+    try:
+        unit.full_clean(validate_unique=False, validate_constraints=False)  # codes, tree rules
+    except DjangoValidationError as e:
+        for field, messages in e.message_dict.items():
+            key = {"parent": "parent_id", "__all__": "（请求）"}.get(field, field)
+            errors.setdefault(key, "；".join(messages))
+    if errors:
+        raise UnprocessableEntity(errors)
+    try:
+        with transaction.atomic():
+            unit.save()
+            log_action("orgs.unit.created", actor=actor, obj=unit, org_unit=unit,
+                       data={"via": "api", "parent_id": parent.pk, "parent": parent.name,
+                             "name": unit.name, "kind": unit.kind, "code": unit.code})
+    except IntegrityError:  # a twin saved between the check and the insert
+        raise UnprocessableEntity({"name": f"“{parent.name}”下已有同名单位，或代码已被使用"}) from None
+    return unit
