@@ -24,6 +24,7 @@ def test_my_tasks_lists_what_the_unit_owes(county):
     html = login(county["reporter"]).get(f"/my/?period={county['period'].pk}").content.decode()
     assert "我的填报任务" in html and "县卫生健康局 · 2024年" in html
     assert "（2）发展普惠托育" in html and "未填报" in html and url(county) in html
+    assert "已逾期" in html  # 2024's deadline, 2025-01-15, has passed
 
 
 def test_fill_submit_approve_return_fix_accept_over_http(county):

@@ -122,7 +122,11 @@ class Owed:
     def status(self) -> str:
         return self.report.status if self.report else "missing"
 
-    def late(self, today: datetime.date) -> bool:
+    def late(self, today: datetime.date | None = None) -> bool:
+        """Past the deadline and not yet sent up (templates call it without a date: today)."""
+        if today is None:
+            from django.utils import timezone
+            today = timezone.localdate()
         done = self.report is not None and self.report.status in (
             Report.Status.SUBMITTED, Report.Status.APPROVED, Report.Status.ACCEPTED)
         return not done and today > self.period.deadline
