@@ -249,3 +249,16 @@ def test_evidence_is_checked_by_content_and_stored_under_var(county, settings, t
         with pytest.raises(workflow.ReportingError, match=message):
             workflow.add_evidence(report, user=county["reporter"], name=name, data=data)
     assert report.evidence.count() == 2
+
+
+def test_periods_command_sets_a_plan_up(full_plan):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+    row = plan_services.store_plan(full_plan)
+    out = StringIO()
+    call_command("periods", str(row.pk), "--kind", "half", "--years", "2024", stdout=out)
+    assert "新增填报周期 2 个（2024年上半年、2024年下半年）" in out.getvalue()
+    assert Assignment.objects.filter(task__plan=row).count() == 7  # every lead and co-operating unit
+    with pytest.raises(CommandError, match="没有找到|未找到|不存在"):
+        call_command("periods", "99999")

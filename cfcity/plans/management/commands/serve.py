@@ -34,9 +34,15 @@ def create_first_admin() -> str | None:
 
 
 def load_reference_plan() -> Plan | None:
+    """The shipped plan, ready to report on: yearly periods and its departments' assignments."""
     if Plan.objects.exists():
         return None
-    return services.store_plan(importer.parse_file(REFERENCE_PLAN))
+    from cfcity.reporting import services as reporting
+
+    plan = services.store_plan(importer.parse_file(REFERENCE_PLAN))
+    reporting.create_periods(plan, "year")
+    reporting.sync_assignments(plan)
+    return plan
 
 
 def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:

@@ -1,0 +1,81 @@
+"""Every page × every persona: the status each must get. A new page without a row here is a
+gap in this table — add it."""
+import pytest
+from django.test import Client
+
+from cfcity.reporting import workflow
+from tests.test_reporting import county  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "reporter", "edu_reporter", "approver", "coordinator", "leader"]
+LOGIN = 302  # to the login page
+
+# path template → {persona: status}
+PAGES = {
+    "/": dict.fromkeys(PERSONAS, 200),
+    "/plans/{plan}/": dict.fromkeys(PERSONAS, 200),
+    "/plans/{plan}/targets/": dict.fromkeys(PERSONAS, 200),
+    "/my/": {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 200)},
+    "/review/": {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 200)},
+    "/status/": {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 200)},
+    "/my/{period}/template.xlsx": {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 200)},
+    # the 县卫生健康局 report on task (2): its own unit and the county roles only
+    "/reports/{period}/{task}/{unit}/": {"anonymous": LOGIN, "reporter": 200, "edu_reporter": 404,
+                                          "approver": 200, "coordinator": 200, "leader": 200},
+    "/admin/": {p: 302 for p in PERSONAS},  # none of them is staff
+}
+# a save posted to that report: who may change it
+SAVE = {"anonymous": LOGIN, "reporter": 302, "edu_reporter": 404, "approver": 302,
+        "coordinator": 403, "leader": 403}
+
+
+def client_for(county, persona):
+    c = Client()
+    if persona != "anonymous":
+        c.force_login(county[persona])
+    return c
+
+
+def fill_path(path, county):
+    return path.format(plan=county["plan"].pk, period=county["period"].pk, task=county["task"].pk,
+                       unit=county["health"].pk)
+
+
+@pytest.fixture
+def opened(county):
+    """The report exists (the reporter opened it), so read-only roles can look at it."""
+    workflow.open_report(county["task"], county["health"], county["period"], user=county["reporter"])
+    return county
+
+
+CASES = [(path, persona) for path in PAGES for persona in PERSONAS]
+
+
+@pytest.mark.parametrize("path,persona", CASES, ids=[f"{p}-{who}" for p, who in CASES])
+def test_page_matrix(opened, path, persona):
+    r = client_for(opened, persona).get(fill_path(path, opened))
+    assert r.status_code == PAGES[path][persona]
+    if r.status_code == LOGIN and persona == "anonymous":
+        assert "/login/" in r["Location"]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_save_matrix(opened, persona):
+    from cfcity.reporting.models import Report
+    report = Report.objects.get()
+    target = opened["task"].targets.get()
+    r = client_for(opened, persona).post(fill_path("/reports/{period}/{task}/{unit}/", opened), {
+        "version": report.version, f"value-{target.pk}": "3.3", "narrative": f"{persona} 写的", "action": "save"})
+    assert r.status_code == SAVE[persona]
+    report.refresh_from_db()
+    assert (report.narrative == f"{persona} 写的") is (SAVE[persona] == 302 and persona != "anonymous")
+
+
+def test_every_reporting_url_is_in_the_table():
+    """The upload is POST-only and covered by tests/test_reporting_excel.py."""
+    from cfcity.reporting import urls as reporting_urls
+    covered = {"my/", "my/<int:period_id>/template.xlsx", "reports/<int:period_id>/<int:task_id>/<int:unit_id>/",
+               "review/", "status/", "my/<int:period_id>/upload/"}
+    assert {str(p.pattern) for p in reporting_urls.urlpatterns} == covered, \
+        "a new reporting page needs a row in PAGES (or SAVE)"
