@@ -174,8 +174,10 @@ def test_on_the_command_line_a_refusal_is_one_chinese_line_and_exit_2(capsys):
 def test_force_lets_the_demo_in_beside_make_runs_admin_and_reference_plan():
     """``make run`` leaves the reference plan and ``admin``: refused, allowed with --force
     (the build itself is the one tested above), the plan reused."""
+    from cfcity.plans.management.commands.serve import load_reference_plan
     reference = importer.parse_file(REFERENCE_PLAN)
-    plan = plan_services.store_plan(reference)
+    plan = load_reference_plan()  # what `make run` does: the plan, its periods and assignments
+    assert Period.objects.filter(plan=plan).exists() and Assignment.objects.filter(task__plan=plan).exists()
     User.objects.create_superuser("admin", password="x")
     with pytest.raises(demo.DemoError) as e:
         demo.check_database(force=False, reference=reference)

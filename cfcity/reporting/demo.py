@@ -129,8 +129,11 @@ def check_database(*, force: bool, reference: importer.Plan) -> pm.Plan | None:
     if others:
         raise DemoError(f"数据库中已有其他行动方案（{others[0].title}等 {len(others)} 个），"
                         f"演示数据只能写入空数据库或只含默认方案的数据库。")
-    if (Period.objects.exists() or Report.objects.exists() or Assignment.objects.exists()
-            or TargetShare.objects.exists() or Membership.objects.exists()):
+    # `make run` gives the reference plan yearly periods and its departments' assignments:
+    # those are set-up, not data; anything else is
+    setup_only = Period.objects.exclude(plan=ref).exists() or Assignment.objects.exclude(task__plan=ref).exists()
+    if (setup_only or Report.objects.exists() or TargetShare.objects.exists()
+            or Membership.objects.exists()):
         raise DemoError("数据库中已有填报周期、报告或用户的单位角色等业务数据，"
                         "演示数据只能写入空数据库或只含默认方案的数据库。")
     plan_units = set()
