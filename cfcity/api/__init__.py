@@ -2,7 +2,7 @@
 
     /api/openapi.json   the OpenAPI document (public: it holds no data)
     /api/docs           Swagger UI, served from django-ninja's own static files (no CDN)
-    /api/plans, /api/orgs …   routers in cfcity/api/routers/, one module per area
+    /api/plans, /api/orgs, /api/reports …   routers in cfcity/api/routers/, one module per area
 
 Every endpoint needs a caller (``auth.py``: a bearer token, or the browser session) and fetches
 through ``cfcity.accounts.access`` — a row outside the caller's scope is a 404, never the data.
@@ -15,7 +15,7 @@ from ninja.renderers import JSONRenderer
 
 from . import errors
 from .auth import BearerToken, BrowserSession
-from .routers import orgs, plans
+from .routers import orgs, plans, reporting
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -50,3 +50,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/plans", plans.router)
 api.add_router("/orgs", orgs.router)
+api.add_router("", reporting.router)  # /periods, /owed, /reports

@@ -4,8 +4,10 @@ added and departments as ``{id, name}`` so a client can follow them to /api/orgs
 from __future__ import annotations
 
 import datetime
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import StrictFloat, StrictInt, StrictStr, StringConstraints
 
 from cfcity.orgs.models import OrgUnit
 
@@ -160,3 +162,128 @@ class PlanDetail(Schema):
     sections: list[SectionOut]
     domains: list[DomainOut]
     targets: list[TargetOut] = Field(description="方案级指标（未对应到具体任务的指标表中的指标）")
+
+
+# --- reporting ----------------------------------------------------------------------------
+
+class PeriodOut(Schema):
+    id: int
+    plan_id: int
+    kind: str = Field(description="year（年度）、half（半年）或 quarter（季度）")
+    year: int
+    index: int = Field(description="年内序号：年度为 1，半年 1—2，季度 1—4")
+    label: str = Field(description="如“2024年”“2024年上半年”")
+    starts: datetime.date
+    ends: datetime.date
+    opens: datetime.date = Field(description="开始填报")
+    deadline: datetime.date = Field(description="报送期限")
+    closes: datetime.date = Field(description="结束填报")
+
+
+class PeriodPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[PeriodOut]
+
+
+class PeriodRef(Schema):
+    id: int
+    label: str
+
+
+class TaskRef(Schema):
+    id: int
+    number: int
+    title: str
+
+
+class OwedRow(Schema):
+    task: TaskRef
+    role: str = Field(description="lead（牵头）、cooperating（配合）或 share（分解承担）")
+    status: str = Field(description="报告状态；还没有报告时为 missing")
+    report_id: int | None = Field(description="当前报告的编号；还没有报告时为 null")
+    late: bool = Field(description="已过报送期限而尚未报送")
+
+
+class OwedOut(Schema):
+    period: PeriodOut
+    unit: UnitRef
+    items: list[OwedRow]
+
+
+class ReportSummary(Schema):
+    id: int
+    period: PeriodRef
+    task: TaskRef
+    unit: UnitRef
+    status: str = Field(description="draft、submitted、approved、returned、accepted 或 superseded")
+    status_label: str
+    stage: str = Field(description="not_started、in_progress、done 或 blocked")
+    revision: int = Field(description="版本：大于 1 表示采纳后的更正")
+    version: int = Field(description="修改序号：保存时原样带回（乐观锁）")
+    updated_at: datetime.datetime
+    submitted_at: datetime.datetime | None
+
+
+class ReportPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ReportSummary]
+
+
+class ReportValueOut(Schema):
+    target_id: int
+    indicator: str
+    unit: str | None = Field(description="计量单位")
+    value: float | None
+    comment: str
+    outlier: bool = Field(description="与本单位以往数据差异很大")
+    outlier_reason: str
+
+
+class ReportEventOut(Schema):
+    action: str = Field(description="saved、submitted、approved、returned、accepted、corrected、evidence")
+    actor: str | None
+    from_status: str
+    to_status: str
+    comment: str
+    changes: dict = Field(description="修改内容：{字段: [原值, 新值]}")
+    created_at: datetime.datetime
+
+
+class ReportDetail(ReportSummary):
+    narrative: str
+    correction_reason: str
+    values: list[ReportValueOut]
+    events: list[ReportEventOut]
+
+
+class ReportOpenIn(Schema):
+    period_id: int
+    task_id: int
+    unit_id: int = Field(description="填报单位（须在您的管理范围内，且承担该任务）")
+
+
+Comment500 = Annotated[str, StringConstraints(max_length=500)]
+ValueIn = StrictStr | StrictInt | StrictFloat | None
+
+
+class ReportSaveIn(Schema):
+    version: int = Field(description="打开报告时的修改序号；他人已保存过则返回 409，不保存")
+    narrative: str | None = Field(None, max_length=20000)
+    stage: Literal["not_started", "in_progress", "done", "blocked"] | None = None
+    values: dict[int, ValueIn] | None = Field(
+        None, description="{目标编号: 数值}，数值可为数字或文字（如 \"95.5%\"、\"1,200\"）；空文字或 null 清空")
+    comments: dict[int, Comment500] | None = Field(None, description="{目标编号: 说明}")
+    outlier_reasons: dict[int, Comment500] | None = Field(
+        None, description="{目标编号: 异常值说明}：数值与以往差异很大时必填")
+
+
+class CommentIn(Schema):
+    comment: str = Field("", max_length=5000)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(max_length=5000)
