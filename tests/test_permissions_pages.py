@@ -79,3 +79,15 @@ def test_every_reporting_url_is_in_the_table():
                "review/", "status/", "my/<int:period_id>/upload/"}
     assert {str(p.pattern) for p in reporting_urls.urlpatterns} == covered, \
         "a new reporting page needs a row in PAGES (or SAVE)"
+
+
+@pytest.mark.parametrize("persona,status,text", [
+    ("leader", 200, "还没有开始填报"), ("coordinator", 200, "还没有开始填报"), ("edu_reporter", 404, None)])
+def test_a_report_nobody_started(county, persona, status, text):
+    """Readers see that nothing was reported yet; outsiders still get 404; nothing is created."""
+    from cfcity.reporting.models import Report
+    r = client_for(county, persona).get(fill_path("/reports/{period}/{task}/{unit}/", county))
+    assert r.status_code == status
+    if text:
+        assert text in r.content.decode()
+    assert Report.objects.count() == 0

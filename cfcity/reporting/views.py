@@ -87,7 +87,8 @@ def report_form(request, period_id, task_id, unit_id):
     try:
         report = workflow.open_report(task, unit, period, user=request.user)
     except PermissionDenied:
-        raise Http404("没有找到该报告")
+        # readers of the unit (a leader, an inspector) see that nothing has been reported yet
+        return render(request, "reporting/not_started.html", {"task": task, "unit": unit, "period": period})
     here = reverse("reporting:report", args=[period.pk, task.pk, unit.pk])
     if request.method != "POST":
         return render(request, "reporting/report_form.html", _report_context(request, report))

@@ -91,7 +91,9 @@ def open_report(task, org_unit, period, *, user) -> Report:
     report = (Report.objects.filter(task=task, org_unit=org_unit, period=period)
               .exclude(status=S.SUPERSEDED).order_by("-revision").first())
     if report is None:
-        _require(access.can_write(user, org_unit.pk), "您无权为该单位填报")
+        # only the unit's reporters start a report; readers and reviewers see that none exists
+        _require(access.can_write(user, org_unit.pk) and (user.is_superuser or _role(user) in REPORTER_ROLES),
+                 "您无权为该单位填报")
         report = Report.objects.create(task=task, org_unit=org_unit, period=period, created_by=user)
         ReportValue.objects.bulk_create(ReportValue(report=report, target=t) for t in task.targets.all())
     return report
