@@ -134,3 +134,20 @@ def test_report_review_return_fix_accept(browser, live_server, county, log_in, s
     report = Report.objects.get(task__number=6, org_unit=county["health"], period=period)
     assert report.status == "accepted" and str(report.values.get().value.normalize()) == "3.6"
     assert [e.action for e in report.events.all()].count("returned") == 1
+
+
+def test_reporting_pages_fit_a_phone(phone, county, log_in, screenshot):
+    from tests.browser.test_plan_pages import horizontal_overflow
+    period = county["period"]
+    log_in(phone, "wjj_tb", PASSWORD)
+    for path, name in ((f"/my/?period={period.pk}", "my-tasks-phone"),
+                       (f"/status/?period={period.pk}", None)):
+        phone.goto(path)
+        assert horizontal_overflow(phone) <= 0, path
+        if name:
+            screenshot(phone, name)
+    phone.goto(f"/my/?period={period.pk}")
+    phone.locator("tr", has_text="（6）").get_by_role("link", name="填报").click()
+    expect(phone.get_by_role("button", name="保存并报送")).to_be_visible()
+    assert horizontal_overflow(phone) <= 0
+    screenshot(phone, "report-form-phone")
