@@ -24,6 +24,8 @@ PAGES = {
     "/reports/{period}/{task}/{unit}/": {"anonymous": LOGIN, "reporter": 200, "edu_reporter": 404,
                                           "approver": 200, "coordinator": 200, "leader": 200},
     "/admin/": {p: 302 for p in PERSONAS},  # none of them is staff
+    "/tasks/{task}/assignments/": {"anonymous": LOGIN, "reporter": 403, "edu_reporter": 403, "approver": 403,
+                                   "coordinator": 200, "leader": 403},
 }
 # a save posted to that report: who may change it
 SAVE = {"anonymous": LOGIN, "reporter": 302, "edu_reporter": 404, "approver": 302,
@@ -75,7 +77,7 @@ def test_save_matrix(opened, persona):
 def test_every_reporting_url_is_in_the_table():
     """The upload is POST-only and covered by tests/test_reporting_excel.py."""
     from cfcity.reporting import urls as reporting_urls
-    covered = {"my/", "my/<int:period_id>/template.xlsx", "reports/<int:period_id>/<int:task_id>/<int:unit_id>/",
+    covered = {"tasks/<int:task_id>/assignments/", "my/", "my/<int:period_id>/template.xlsx", "reports/<int:period_id>/<int:task_id>/<int:unit_id>/",
                "review/", "status/", "my/<int:period_id>/upload/"}
     assert {str(p.pattern) for p in reporting_urls.urlpatterns} == covered, \
         "a new reporting page needs a row in PAGES (or SAVE)"

@@ -112,3 +112,30 @@ def test_evidence_upload_through_the_form(county, settings, tmp_path):
     report.refresh_from_db()
     r = reporter.post(url(county), {"version": report.version, "action": "save", "evidence": [fake]}, follow=True)
     assert "不是可接受的类型" in r.content.decode() and report.evidence.count() == 1
+
+
+def test_coordinator_adds_a_unit_and_breaks_a_target_down(county):
+    from cfcity.reporting.models import Assignment, TargetShare
+    task, town = county["task"], county["town"]
+    target = task.targets.get()
+    path = f"/tasks/{task.pk}/assignments/"
+    coordinator = login(county["coordinator"])
+    html = coordinator.get(path).content.decode()
+    assert "承担单位" in html and "县卫生健康局" in html and "果里镇" in html
+    coordinator.post(path, {"action": "assign", "unit": county["edu_reporter"].membership.org_unit_id})
+    assert Assignment.objects.filter(task=task, org_unit__name="县教育体育局", role="cooperating").exists()
+    r = coordinator.post(path, {"action": "share", "target": target.pk, "unit": town.pk, "value": "2"}, follow=True)
+    assert TargetShare.objects.get(target=target, org_unit=town).value == 2
+    assert "分解合计比目标少 2.5" in r.content.decode()
+    r = coordinator.post(path, {"action": "share", "target": target.pk, "unit": town.pk, "value": "很多"}, follow=True)
+    assert "分解目标值应为数字" in r.content.decode()
+    assert f"/tasks/{task.pk}/assignments/" in coordinator.get(f"/plans/{county['plan'].pk}/").content.decode()
+
+
+def test_only_the_coordinator_changes_assignments(county):
+    path = f"/tasks/{county['task'].pk}/assignments/"
+    assert login(county["reporter"]).get(path).status_code == 403
+    assert login(county["leader"]).post(path, {"action": "assign", "unit": county["town"].pk}).status_code == 403
+    assert Client().get(path).status_code == 302
+    assert f"/tasks/{county['task'].pk}/assignments/" not in login(county["reporter"]).get(
+        f"/plans/{county['plan'].pk}/").content.decode()

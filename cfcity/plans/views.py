@@ -24,9 +24,14 @@ def plan_detail(request, pk):
     actions = [a for d in plan.domains.all() for a in d.actions.all()]
     tasks = [t for a in actions for t in a.tasks.all()]
     leads = {link.org_unit_id for t in tasks for link in t.departments.all() if link.role == "lead"}
+    from cfcity.accounts import access
+    from cfcity.accounts.roles import rules_for
+    membership = access.membership(request.user)
+    can_assign = request.user.is_superuser or (membership is not None and rules_for(membership.role).review)
     return render(request, "plans/plan_detail.html", {
         "plan": plan,
         "show_warnings": show_warnings,
+        "can_assign": can_assign,
         "counts": {"domains": len(plan.domains.all()), "actions": len(actions), "tasks": len(tasks),
                    "targets": sum(len(t.targets.all()) for t in tasks), "departments": len(leads)},
     })

@@ -10,4 +10,5 @@ urlpatterns = [
     path("my/<int:period_id>/upload/", views.excel_upload, name="upload"),
     path("review/", views.review_queue, name="review"),
     path("status/", views.status_table, name="status"),
+    path("tasks/<int:task_id>/assignments/", views.task_assignments, name="assignments"),
 ]

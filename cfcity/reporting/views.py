@@ -219,3 +219,45 @@ def excel_upload(request, period_id):
         return redirect(back)
     messages.success(request, f"已从表格保存 {len(saved)} 项任务的填报内容（尚未报送，请逐项核对后报送）。")
     return redirect(back)
+
+
+@login_required
+def task_assignments(request, task_id):
+    """The coordinator adds co-operating units to a task and breaks its targets down."""
+    from cfcity.accounts.roles import rules_for
+    from .models import Assignment, TargetShare
+
+    task = get_object_or_404(pm.Task.objects.filter(plan__in=_plans(request.user)).select_related("plan"),
+                             pk=task_id)
+    m = access.membership(request.user)
+    allowed = request.user.is_superuser or (m is not None and rules_for(m.role).review)
+    if not allowed:
+        raise PermissionDenied("只有协调员可以调整任务分工")
+    units = access.visible_to(request.user, OrgUnit.objects.filter(active=True), field="pk").order_by("kind", "order", "name")
+    if request.method == "POST":
+        try:
+            unit = units.get(pk=request.POST.get("unit"))
+        except (OrgUnit.DoesNotExist, ValueError):
+            messages.error(request, "请选择单位。")
+            return redirect(request.path)
+        try:
+            if request.POST.get("action") == "share":
+                target = get_object_or_404(task.targets, pk=request.POST.get("target"))
+                services.set_share(target, unit, request.POST.get("value", ""), actor=request.user,
+                                   note=request.POST.get("note", "")[:300])
+                messages.success(request, f"已将目标分解给{unit.name}。")
+            else:
+                services.assign(task, unit, Assignment.Role.COOPERATING, actor=request.user)
+                messages.success(request, f"已增加配合单位：{unit.name}。")
+        except (services.ReportingError, ArithmeticError, ValueError) as e:
+            messages.error(request, str(e) if isinstance(e, services.ReportingError) else "分解目标值应为数字")
+        return redirect(request.path)
+    targets = list(task.targets.order_by("order"))
+    shares = {t.pk: list(TargetShare.objects.filter(target=t).select_related("org_unit")) for t in targets}
+    for t in targets:
+        t.share_list, t.gap = shares[t.pk], services.share_gap(t)
+    return render(request, "reporting/task_assignments.html", {
+        "task": task, "assignments": task.assignments.select_related("org_unit").order_by("role", "org_unit__name"),
+        "targets": targets, "units": units,
+        "towns": [u for u in units if u.kind in (OrgUnit.Kind.TOWN, OrgUnit.Kind.VILLAGE)],
+    })
