@@ -3,20 +3,16 @@ whole, with problems per row and cell."""
 import io
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 
 from cfcity.reporting import excel
 from cfcity.reporting.models import Report
 from tests.test_reporting import county  # noqa: F401  (the fixture)
+from tests.test_reporting_pages import login as client_for
 
 pytestmark = pytest.mark.django_db
 
 
-def client_for(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def template(county):

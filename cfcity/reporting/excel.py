@@ -106,6 +106,20 @@ def _open_workbook(data: bytes, name: str):
         raise SheetInvalid([CellProblem(name, 0, "文件", f"不是 Excel（.xlsx）文件，或文件已损坏（{type(e).__name__}）")])
 
 
+NOT_OWED = "本单位本周期不承担这项任务（请勿增加行或修改隐藏列）"
+
+
+def _rows(wb, sheet: str, headers: list[str], problems: list[CellProblem]):
+    """(row number, cells padded to the headers) of a template sheet's filled rows; a changed
+    header is a problem of its own."""
+    ws = wb[sheet]
+    if [c.value for c in ws[1]][:len(headers)] != headers:
+        problems.append(CellProblem(sheet, 1, "表头", "表头被改动过，请使用下载的模板，不要增删列"))
+    for i, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+        if row and any(c is not None for c in row):
+            yield i, list(row) + [None] * (len(headers) - len(row))
+
+
 def read_upload(data: bytes, name: str, *, period, unit, user) -> list[Report]:
     """Check the whole sheet; save it only if nothing is wrong. Returns the saved reports."""
     wb = _open_workbook(data, name)
@@ -118,16 +132,10 @@ def read_upload(data: bytes, name: str, *, period, unit, user) -> list[Report]:
     owed = {row.assignment.task_id: row for row in services.owed(period, [unit.pk])}
     entries: dict[int, dict] = {tid: {"values": {}, "comments": {}, "reasons": {}} for tid in owed}
 
-    ws = wb[VALUES_SHEET]
-    if [c.value for c in ws[1]][:len(VALUE_HEADERS)] != VALUE_HEADERS:
-        problems.append(CellProblem(VALUES_SHEET, 1, "表头", "表头被改动过，请使用下载的模板，不要增删列"))
-    for i, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
-        if not row or all(c is None for c in row):
-            continue
-        row = list(row) + [None] * (len(VALUE_HEADERS) - len(row))
+    for i, row in _rows(wb, VALUES_SHEET, VALUE_HEADERS, problems):
         target_id, task_id = row[7], row[8]
         if task_id not in owed:
-            problems.append(CellProblem(VALUES_SHEET, i, "任务", "本单位本周期不承担这项任务（请勿增加行或修改隐藏列）"))
+            problems.append(CellProblem(VALUES_SHEET, i, "任务", NOT_OWED))
             continue
         targets = {t.pk: t for t in owed[task_id].assignment.task.targets.all()}
         target = targets.get(target_id)
@@ -142,16 +150,10 @@ def read_upload(data: bytes, name: str, *, period, unit, user) -> list[Report]:
         entries[task_id]["comments"][target.pk] = str(row[5] or "")
         entries[task_id]["reasons"][target.pk] = str(row[6] or "")
 
-    ns = wb[NARRATIVE_SHEET]
-    if [c.value for c in ns[1]][:len(NARRATIVE_HEADERS)] != NARRATIVE_HEADERS:
-        problems.append(CellProblem(NARRATIVE_SHEET, 1, "表头", "表头被改动过，请使用下载的模板，不要增删列"))
-    for i, row in enumerate(ns.iter_rows(min_row=2, values_only=True), start=2):
-        if not row or all(c is None for c in row):
-            continue
-        row = list(row) + [None] * (len(NARRATIVE_HEADERS) - len(row))
+    for i, row in _rows(wb, NARRATIVE_SHEET, NARRATIVE_HEADERS, problems):
         task_id = row[4]
         if task_id not in owed:
-            problems.append(CellProblem(NARRATIVE_SHEET, i, "任务", "本单位本周期不承担这项任务（请勿增加行或修改隐藏列）"))
+            problems.append(CellProblem(NARRATIVE_SHEET, i, "任务", NOT_OWED))
             continue
         stage = STAGE_BY_LABEL.get(str(row[2] or "").strip())
         if stage is None:

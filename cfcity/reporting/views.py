@@ -23,6 +23,15 @@ from .models import Period, Report
 S = Report.Status
 
 
+# review steps taken from the form: workflow function, the form field it takes, what to say
+REVIEW_STEPS = {
+    "approve": (workflow.approve, "comment", "已审核通过，报送协调员。"),
+    "return": (workflow.return_report, "comment", "已退回填报单位。"),
+    "accept": (workflow.accept, "comment", "已采纳，数据已锁定。"),
+    "correct": (workflow.start_correction, "reason", "已开始更正，请修改后重新报送。"),
+}
+
+
 def _plans(user):
     return access.visible_plans(user, pm.Plan.objects.all()).order_by("-date", "-pk")
 
@@ -109,18 +118,10 @@ def report_form(request, period_id, task_id, unit_id):
                 messages.success(request, "已报送。")
             else:
                 messages.success(request, "已保存。")
-        elif action == "approve":
-            workflow.approve(report, user=request.user, comment=request.POST.get("comment", ""))
-            messages.success(request, "已审核通过，报送协调员。")
-        elif action == "return":
-            workflow.return_report(report, user=request.user, comment=request.POST.get("comment", ""))
-            messages.success(request, "已退回填报单位。")
-        elif action == "accept":
-            workflow.accept(report, user=request.user, comment=request.POST.get("comment", ""))
-            messages.success(request, "已采纳，数据已锁定。")
-        elif action == "correct":
-            workflow.start_correction(report, user=request.user, reason=request.POST.get("reason", ""))
-            messages.success(request, "已开始更正，请修改后重新报送。")
+        elif action in REVIEW_STEPS:
+            step, field, done = REVIEW_STEPS[action]
+            step(report, user=request.user, **{field: request.POST.get(field, "")})
+            messages.success(request, done)
         else:
             raise workflow.ReportingError("未知的操作")
     except workflow.Invalid as e:
