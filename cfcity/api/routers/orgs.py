@@ -2,13 +2,10 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
 from ninja import Query, Router, Status
 
 from cfcity.accounts import access
-from cfcity.audit.services import log_action
-from cfcity.orgs import tree
+from cfcity.orgs import services, tree
 from cfcity.orgs.models import OrgUnit
 
 from ..errors import NOT_FOUND, UnprocessableEntity
@@ -65,37 +62,9 @@ def create_org(request, payload: OrgUnitIn):
         raise UnprocessableEntity({"parent_id": NOT_FOUND})
     if not access.can_manage_units(user, parent.pk):
         raise PermissionDenied("只有协调员和系统管理员可以新建单位")
-    unit = create_unit(parent, payload, actor=user)
+    try:
+        unit = services.create_unit(parent, name=payload.name, kind=payload.kind, short_name=payload.short_name,
+                                    code=payload.code, order=payload.order, actor=user, via="api")
+    except services.UnitInvalid as e:
+        raise UnprocessableEntity(e.errors) from None
     return Status(201, unit_rows([unit])[0])
-
-
-def create_unit(parent: OrgUnit, data: OrgUnitIn, *, actor) -> OrgUnit:
-    """Add a unit under ``parent``; every rule broken is a 422 naming the field; audit-logged.
-    (Belongs in ``cfcity.orgs`` services once that app has them; kept here meanwhile.)"""
-    name, code = data.name.strip(), data.code.strip()
-    unit = OrgUnit(parent=parent, name=name, kind=data.kind, short_name=data.short_name.strip(),
-                   code=code, order=data.order)
-    errors: dict[str, str] = {}
-    if not name:
-        errors["name"] = "不能为空"
-    elif OrgUnit.objects.filter(parent=parent, name=name).exists():
-        errors["name"] = f"“{parent.name}”下已有名为“{name}”的单位"
-    if code and OrgUnit.objects.filter(code=code).exists():
-        errors["code"] = f"代码 {code} 已被其他单位使用"
-    try:
-        unit.full_clean(validate_unique=False, validate_constraints=False)  # codes, tree rules
-    except DjangoValidationError as e:
-        for field, messages in e.message_dict.items():
-            key = {"parent": "parent_id", "__all__": "（请求）"}.get(field, field)
-            errors.setdefault(key, "；".join(messages))
-    if errors:
-        raise UnprocessableEntity(errors)
-    try:
-        with transaction.atomic():
-            unit.save()
-            log_action("orgs.unit.created", actor=actor, obj=unit, org_unit=unit,
-                       data={"via": "api", "parent_id": parent.pk, "parent": parent.name,
-                             "name": unit.name, "kind": unit.kind, "code": unit.code})
-    except IntegrityError:  # a twin saved between the check and the insert
-        raise UnprocessableEntity({"name": f"“{parent.name}”下已有同名单位，或代码已被使用"}) from None
-    return unit
