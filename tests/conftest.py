@@ -1,5 +1,6 @@
 """Shared fixtures: a hand-built plan with every field filled (independent of the parser),
-and the shipped reference plan."""
+the shipped reference plan, and ``world``: a city's org tree with two counties, their plans
+and one user per role (used by the access matrix and the API tests)."""
 import pytest
 from django.conf import settings
 
@@ -105,3 +106,62 @@ def reference_plan() -> Plan:
 def plan_factory():
     """``plan_factory(doc_number=…, title=…)``: a fresh hand-built plan each call."""
     return make_plan
+
+
+@pytest.fixture
+def world(db, plan_factory):
+    """淄博市 → 桓台县 (县妇儿工委办公室, 县教育体育局 → 实验小学, 县卫生健康局, 果里镇 → 东村, 索镇)
+    and 临淄区 (县教育体育局 of its own); a plan stored for each county (their departments,
+    e.g. 县发展改革局, are added under it); one user per role we need, all in 桓台县:
+
+        coordinator fgw, admin sysadmin, leader leader   县妇儿工委办公室
+        health_reporter wjj_tb, health_approver wjj_sh   县卫生健康局 (lead unit of task (2))
+        edu_reporter jyj_tb                               县教育体育局
+        town_reporter glz_tb                              果里镇
+
+    Users are fetched fresh, as a request would load them."""
+    from django.contrib.auth.models import User
+
+    from cfcity.accounts.models import Membership
+    from cfcity.accounts.roles import Role
+    from cfcity.orgs.models import OrgUnit
+    from cfcity.plans import services as plan_services
+
+    K = OrgUnit.Kind
+    u = {}
+
+    def unit(key, name, kind, parent=None):
+        u[key] = OrgUnit.objects.create(name=name, kind=kind, parent=u[parent] if parent else None)
+
+    unit("city", "淄博市", K.AREA)
+    unit("county", "桓台县", K.AREA, "city")
+    unit("office", "县妇儿工委办公室", K.DEPARTMENT, "county")
+    unit("edu", "县教育体育局", K.DEPARTMENT, "county")
+    unit("school", "实验小学", K.SCHOOL, "edu")
+    unit("health", "县卫生健康局", K.DEPARTMENT, "county")
+    unit("town", "果里镇", K.TOWN, "county")
+    unit("village", "东村", K.VILLAGE, "town")
+    unit("town2", "索镇", K.TOWN, "county")
+    unit("other_county", "临淄区", K.AREA, "city")
+    unit("other_edu", "县教育体育局", K.DEPARTMENT, "other_county")
+
+    for key, doc_number, area in (("plan", "桓政办字〔2022〕33号", "桓台县"),
+                                  ("other_plan", "临政办发〔2023〕1号", "临淄区")):
+        plan = plan_factory(doc_number=doc_number, title=f"{area}儿童友好城市建设行动方案")
+        plan.issuer = f"{area}人民政府办公室"
+        u[key] = plan_services.store_plan(plan)
+    assert u["plan"].area == u["county"] and u["other_plan"].area == u["other_county"]
+
+    def user(key, name, unit_key, role):
+        made = User.objects.create_user(name, password="x")
+        Membership.objects.create(user=made, org_unit=u[unit_key], role=role)
+        u[key] = User.objects.get(pk=made.pk)
+
+    user("coordinator", "fgw", "office", Role.COORDINATOR)
+    user("admin", "sysadmin", "office", Role.ADMIN)
+    user("leader", "leader", "office", Role.LEADER)
+    user("health_reporter", "wjj_tb", "health", Role.DEPT_REPORTER)
+    user("health_approver", "wjj_sh", "health", Role.DEPT_APPROVER)
+    user("edu_reporter", "jyj_tb", "edu", Role.DEPT_REPORTER)
+    user("town_reporter", "glz_tb", "town", Role.TOWN_REPORTER)
+    return u

@@ -16,25 +16,9 @@ from cfcity.orgs.models import OrgUnit
 
 pytestmark = pytest.mark.django_db
 K = OrgUnit.Kind
-
-
-@pytest.fixture
-def tree():
-    """淄博市 → 桓台县 (县妇儿工委办公室, 县教育体育局 → 实验小学, 县卫生健康局, 果里镇 → 东村, 索镇)
-    and 临淄区 (县教育体育局 of its own)."""
-    u = {}
-    u["city"] = OrgUnit.objects.create(name="淄博市", kind=K.AREA)
-    u["county"] = OrgUnit.objects.create(name="桓台县", kind=K.AREA, parent=u["city"])
-    u["office"] = OrgUnit.objects.create(name="县妇儿工委办公室", kind=K.DEPARTMENT, parent=u["county"])
-    u["edu"] = OrgUnit.objects.create(name="县教育体育局", kind=K.DEPARTMENT, parent=u["county"])
-    u["school"] = OrgUnit.objects.create(name="实验小学", kind=K.SCHOOL, parent=u["edu"])
-    u["health"] = OrgUnit.objects.create(name="县卫生健康局", kind=K.DEPARTMENT, parent=u["county"])
-    u["town"] = OrgUnit.objects.create(name="果里镇", kind=K.TOWN, parent=u["county"])
-    u["village"] = OrgUnit.objects.create(name="东村", kind=K.VILLAGE, parent=u["town"])
-    u["town2"] = OrgUnit.objects.create(name="索镇", kind=K.TOWN, parent=u["county"])
-    u["other_county"] = OrgUnit.objects.create(name="临淄区", kind=K.AREA, parent=u["city"])
-    u["other_edu"] = OrgUnit.objects.create(name="县教育体育局", kind=K.DEPARTMENT, parent=u["other_county"])
-    return u
+# ``world`` (tests/conftest.py): 淄博市 → 桓台县 (县妇儿工委办公室, 县教育体育局 → 实验小学,
+# 县卫生健康局, 果里镇 → 东村, 索镇) and 临淄区 (县教育体育局 of its own), a plan for each county,
+# one user per role
 
 
 # role → (home unit, {target: (read, write)})
@@ -85,10 +69,10 @@ def attempt(user, unit, rw):
 
 
 @pytest.mark.parametrize("role,relation,rw", CASES, ids=[f"{r.value}-{rel}-{rw}" for r, rel, rw in CASES])
-def test_matrix(tree, role, relation, rw):
+def test_matrix(world, role, relation, rw):
     home, expect = MATRIX[role]
-    user = make_user("u", tree[home], role)
-    target = tree[RELATION[home][relation]]
+    user = make_user("u", world[home], role)
+    target = world[RELATION[home][relation]]
     want = expect[relation][0 if rw == "read" else 1]
     assert attempt(user, target, rw) is bool(want)
     # the listing agrees with the lookup
@@ -100,57 +84,57 @@ def test_every_role_is_in_the_matrix():
     assert set(MATRIX) == set(Role)
 
 
-def test_outsider_gets_404_and_read_only_gets_403(tree):
-    reporter = make_user("health_reporter", tree["health"], Role.DEPT_REPORTER)
+def test_outsider_gets_404_and_read_only_gets_403(world):
+    reporter = world["health_reporter"]
     with pytest.raises(Http404):  # another department's unit: its existence is not revealed
-        access.get_for_user(reporter, OrgUnit.objects.all(), field="pk", pk=tree["edu"].pk)
-    leader = make_user("leader", tree["office"], Role.LEADER)
-    assert access.get_for_user(leader, OrgUnit.objects.all(), field="pk", pk=tree["edu"].pk)
+        access.get_for_user(reporter, OrgUnit.objects.all(), field="pk", pk=world["edu"].pk)
+    leader = world["leader"]
+    assert access.get_for_user(leader, OrgUnit.objects.all(), field="pk", pk=world["edu"].pk)
     with pytest.raises(PermissionDenied):
-        access.get_for_user(leader, OrgUnit.objects.all(), field="pk", write=True, pk=tree["edu"].pk)
+        access.get_for_user(leader, OrgUnit.objects.all(), field="pk", write=True, pk=world["edu"].pk)
 
 
-def test_rows_of_other_units_are_filtered_by_their_unit_field(tree):
+def test_rows_of_other_units_are_filtered_by_their_unit_field(world):
     """Guessing ids does not help: rows are filtered by the unit they belong to."""
     from cfcity.plans import models as pm
-    plan = pm.Plan.objects.create(title="方案", area=tree["county"])
+    plan = pm.Plan.objects.create(title="方案", area=world["county"])
     dom = pm.Domain.objects.create(plan=plan, order=0, number=1, title="领域")
     act = pm.Action.objects.create(domain=dom, order=0, number=1, title="行动")
     task = pm.Task.objects.create(action=act, plan=plan, order=0, number=1, title="任务", text="")
-    edu_link = pm.TaskDepartment.objects.create(task=task, org_unit=tree["edu"], role="lead", order=0)
-    health_link = pm.TaskDepartment.objects.create(task=task, org_unit=tree["health"], role="lead", order=1)
-    reporter = make_user("health_reporter", tree["health"], Role.DEPT_REPORTER)
-    rows = access.visible_to(reporter, pm.TaskDepartment.objects.all())
+    edu_link = pm.TaskDepartment.objects.create(task=task, org_unit=world["edu"], role="lead", order=0)
+    health_link = pm.TaskDepartment.objects.create(task=task, org_unit=world["health"], role="lead", order=1)
+    reporter = world["health_reporter"]
+    rows = access.visible_to(reporter, pm.TaskDepartment.objects.filter(task=task))
     assert list(rows) == [health_link]
     with pytest.raises(Http404):
         access.get_for_user(reporter, pm.TaskDepartment.objects.all(), pk=edu_link.pk)
     assert access.get_for_user(reporter, pm.TaskDepartment.objects.all(), write=True, pk=health_link.pk)
 
 
-def test_users_without_membership_or_inactive_see_nothing(tree):
+def test_users_without_membership_or_inactive_see_nothing(world):
     nobody = User.objects.create_user("nobody", password="x")
     assert access.visible_to(nobody, OrgUnit.objects.all(), field="pk").count() == 0
-    gone = make_user("gone", tree["office"], Role.COORDINATOR)
+    gone = make_user("gone", world["office"], Role.COORDINATOR)
     gone.is_active = False
     assert access.visible_to(gone, OrgUnit.objects.all(), field="pk").count() == 0
     from django.contrib.auth.models import AnonymousUser
     assert access.visible_to(AnonymousUser(), OrgUnit.objects.all(), field="pk").count() == 0
 
 
-def test_superuser_sees_and_changes_everything(tree):
+def test_superuser_sees_and_changes_everything(world):
     root = User.objects.create_superuser("root", password="x")
     assert access.visible_to(root, OrgUnit.objects.all(), field="pk").count() == OrgUnit.objects.count()
-    assert attempt(root, tree["other_edu"], "write")
+    assert attempt(root, world["other_edu"], "write")
 
 
-def test_a_city_coordinator_sees_every_county(tree):
-    city_office = OrgUnit.objects.create(name="市妇儿工委办公室", kind=K.DEPARTMENT, parent=tree["city"])
+def test_a_city_coordinator_sees_every_county(world):
+    city_office = OrgUnit.objects.create(name="市妇儿工委办公室", kind=K.DEPARTMENT, parent=world["city"])
     user = make_user("city", city_office, Role.COORDINATOR)
-    assert attempt(user, tree["other_edu"], "read") and attempt(user, tree["school"], "write")
+    assert attempt(user, world["other_edu"], "read") and attempt(user, world["school"], "write")
 
 
-def test_scope_queries_do_not_grow_per_lookup(tree, django_assert_max_num_queries):
-    user = make_user("c", tree["office"], Role.COORDINATOR)
+def test_scope_queries_do_not_grow_per_lookup(world, django_assert_max_num_queries):
+    user = make_user("c", world["office"], Role.COORDINATOR)
     access.scope_ids(user)
     with django_assert_max_num_queries(1):  # the scope is worked out once per request
         for unit in OrgUnit.objects.all()[:5]:
@@ -164,14 +148,13 @@ def test_production_passwords_are_hashed_with_argon2(settings):
     assert user.check_password("一个足够长的口令-2026")
 
 
-def test_plans_are_visible_to_everyone_working_under_their_area(tree):
+def test_plans_are_visible_to_everyone_working_under_their_area(world):
     from cfcity.plans.models import Plan
-    county_plan = Plan.objects.create(title="县方案", area=tree["county"])
-    city_plan = Plan.objects.create(title="市方案", area=tree["city"])
-    other_plan = Plan.objects.create(title="临淄区方案", area=tree["other_county"])
-    teacher = make_user("t", tree["school"], Role.DEPT_REPORTER)
+    county_plan, other_plan = world["plan"], world["other_plan"]
+    city_plan = Plan.objects.create(title="市方案", area=world["city"])
+    teacher = make_user("t", world["school"], Role.DEPT_REPORTER)
     assert set(access.visible_plans(teacher, Plan.objects.all())) == {county_plan, city_plan}
-    city = make_user("c", OrgUnit.objects.create(name="市妇儿工委办公室", kind=K.DEPARTMENT, parent=tree["city"]),
+    city = make_user("c", OrgUnit.objects.create(name="市妇儿工委办公室", kind=K.DEPARTMENT, parent=world["city"]),
                      Role.COORDINATOR)
     assert set(access.visible_plans(city, Plan.objects.all())) == {county_plan, city_plan, other_plan}
     assert not access.visible_plans(User.objects.create_user("n", password="x"), Plan.objects.all()).exists()

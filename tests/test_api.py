@@ -19,47 +19,9 @@ from cfcity.accounts.models import ApiToken, Membership
 from cfcity.accounts.roles import Role
 from cfcity.audit.models import AuditEntry
 from cfcity.orgs.models import OrgUnit
-from cfcity.plans import services as plan_services
 
 pytestmark = pytest.mark.django_db
-K = OrgUnit.Kind
-
-
-@pytest.fixture
-def world(plan_factory):
-    """淄博市 → 桓台县 (县妇儿工委办公室, 县教育体育局 → 实验小学, 县卫生健康局, 果里镇 → 东村)
-    and 临淄区 (县教育体育局); a plan for each county; one user per role we need."""
-    u = {}
-    u["city"] = OrgUnit.objects.create(name="淄博市", kind=K.AREA)
-    u["county"] = OrgUnit.objects.create(name="桓台县", kind=K.AREA, parent=u["city"])
-    u["office"] = OrgUnit.objects.create(name="县妇儿工委办公室", kind=K.DEPARTMENT, parent=u["county"])
-    u["edu"] = OrgUnit.objects.create(name="县教育体育局", kind=K.DEPARTMENT, parent=u["county"])
-    u["school"] = OrgUnit.objects.create(name="实验小学", kind=K.SCHOOL, parent=u["edu"])
-    u["health"] = OrgUnit.objects.create(name="县卫生健康局", kind=K.DEPARTMENT, parent=u["county"])
-    u["town"] = OrgUnit.objects.create(name="果里镇", kind=K.TOWN, parent=u["county"])
-    u["village"] = OrgUnit.objects.create(name="东村", kind=K.VILLAGE, parent=u["town"])
-    u["other_county"] = OrgUnit.objects.create(name="临淄区", kind=K.AREA, parent=u["city"])
-    u["other_edu"] = OrgUnit.objects.create(name="县教育体育局", kind=K.DEPARTMENT, parent=u["other_county"])
-
-    plan = plan_factory(doc_number="桓政办字〔2022〕33号", title="桓台县儿童友好城市建设行动方案")
-    plan.issuer = "桓台县人民政府办公室"
-    u["plan"] = plan_services.store_plan(plan)
-    other = plan_factory(doc_number="临政办发〔2023〕1号", title="临淄区儿童友好城市建设行动方案")
-    other.issuer = "临淄区人民政府办公室"
-    u["other_plan"] = plan_services.store_plan(other)
-    assert u["plan"].area == u["county"] and u["other_plan"].area == u["other_county"]
-
-    def user(name, unit, role):
-        user = User.objects.create_user(name, password="x")
-        Membership.objects.create(user=user, org_unit=unit, role=role)
-        return user
-
-    u["coordinator"] = user("fgw", u["office"], Role.COORDINATOR)
-    u["admin"] = user("sysadmin", u["office"], Role.ADMIN)
-    u["leader"] = user("leader", u["office"], Role.LEADER)
-    u["edu_reporter"] = user("jyj_tb", u["edu"], Role.DEPT_REPORTER)
-    u["town_reporter"] = user("glz_tb", u["town"], Role.TOWN_REPORTER)
-    return u
+# ``world`` (tests/conftest.py): 淄博市 with 桓台县 and 临淄区, a plan for each, a user per role
 
 
 def bearer(user, **kw) -> dict:
@@ -249,7 +211,7 @@ def test_lists_are_paged_with_a_maximum(world):
     kids = get("/api/orgs", auth, parent=world["town"].pk).json()
     assert [r["name"] for r in kids["items"]] == ["东村"]
     towns = get("/api/orgs", auth, kind="town").json()
-    assert [r["name"] for r in towns["items"]] == ["果里镇"]
+    assert [r["name"] for r in towns["items"]] == ["果里镇", "索镇"]
 
 
 def test_unknown_api_address_is_a_json_404(world):

@@ -26,6 +26,8 @@ PAGES = {
     "/admin/": {p: 302 for p in PERSONAS},  # none of them is staff
     "/tasks/{task}/assignments/": {"anonymous": LOGIN, "reporter": 403, "edu_reporter": 403, "approver": 403,
                                    "coordinator": 200, "leader": 403},
+    "/plans/{plan}/periods/": {"anonymous": LOGIN, "reporter": 403, "edu_reporter": 403, "approver": 403,
+                               "coordinator": 200, "leader": 403},
 }
 # a save posted to that report: who may change it
 SAVE = {"anonymous": LOGIN, "reporter": 302, "edu_reporter": 404, "approver": 302,
@@ -78,7 +80,7 @@ def test_every_reporting_url_is_in_the_table():
     """The upload is POST-only and covered by tests/test_reporting_excel.py."""
     from cfcity.reporting import urls as reporting_urls
     covered = {"tasks/<int:task_id>/assignments/", "my/", "my/<int:period_id>/template.xlsx", "reports/<int:period_id>/<int:task_id>/<int:unit_id>/",
-               "review/", "status/", "my/<int:period_id>/upload/"}
+               "review/", "status/", "my/<int:period_id>/upload/", "plans/<int:plan_id>/periods/"}
     assert {str(p.pattern) for p in reporting_urls.urlpatterns} == covered, \
         "a new reporting page needs a row in PAGES (or SAVE)"
 

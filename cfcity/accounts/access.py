@@ -73,6 +73,16 @@ def can_manage_units(user, unit_id: int | None) -> bool:
     return (rules.review or rules.manage_users) and can_read(user, unit_id)
 
 
+def can_review_plan(user, plan) -> bool:
+    """May ``user`` run ``plan`` — set its reporting periods up, assign its tasks? The roles
+    that own a plan (coordinator: ``review``) whose scope holds the plan's area; a
+    superuser any plan."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    m = membership(user)
+    return m is not None and rules_for(m.role).review and can_read(user, plan.area_id)
+
+
 def area_ids(user) -> set[int] | None:
     """Ids of the areas whose plans ``user`` works under: every area above their unit, and
     every area inside their scope (a city coordinator's counties). ``ALL`` for a superuser."""

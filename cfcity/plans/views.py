@@ -32,6 +32,7 @@ def plan_detail(request, pk):
         "plan": plan,
         "show_warnings": show_warnings,
         "can_assign": can_assign,
+        "can_set_periods": access.can_review_plan(request.user, plan),
         "counts": {"domains": len(plan.domains.all()), "actions": len(actions), "tasks": len(tasks),
                    "targets": sum(len(t.targets.all()) for t in tasks), "departments": len(leads)},
     })

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -39,7 +40,8 @@ def create_periods(plan: pm.Plan, kind: str, years: list[int] | None = None, *, 
     """The periods of ``kind`` for each year of the plan (or ``years``); existing ones kept."""
     if kind not in Period.Kind.values:
         raise ReportingError(f"未知的填报周期“{kind}”，应为 year、half 或 quarter")
-    years = years or list(range(plan.period_start or plan.period_end, (plan.period_end or 0) + 1))
+    first, last = plan.period_start or plan.period_end, plan.period_end or plan.period_start
+    years = years or (list(range(first, last + 1)) if first else [])
     if not years:
         raise ReportingError("方案没有实施期限，无法生成填报周期")
     count = {"year": 1, "half": 2, "quarter": 4}[kind]
@@ -59,6 +61,110 @@ def create_periods(plan: pm.Plan, kind: str, years: list[int] | None = None, *, 
         log_action("reporting.periods.created", actor=actor, obj=plan, org_unit=plan.area,
                    data={"after": [p.label for p in created]})
     return created
+
+
+@transaction.atomic
+def set_up_periods(plan: pm.Plan, kind: str, years: list[int] | None = None, *,
+                   actor=None) -> tuple[list[Period], int]:
+    """What ``cfcity periods`` and the coordinator's periods page do: the periods of ``kind``
+    (see ``create_periods``), then the assignments of the plan's departments. Returns the
+    new periods and how many assignments were added."""
+    created = create_periods(plan, kind, years, actor=actor)
+    return created, sync_assignments(plan)
+
+
+# --- changing and deleting a period --------------------------------------------------------
+
+PERIOD_DATES = {"opens": "开始填报日期", "deadline": "报送期限", "closes": "结束填报日期"}
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+MAX_DATE_TEXT = 20  # longer than any way of writing a date: not echoed back
+MIN_YEAR, MAX_YEAR = 2000, 2100  # a year outside is a typing slip
+
+
+class PeriodInvalid(ReportingError):
+    """Dates the coordinator entered that cannot be saved: ``errors`` maps each field
+    (opens, deadline, closes) to what is wrong with it, in words for the user."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("；".join(errors.values()))
+
+
+def parse_date(value, name: str) -> datetime.date:
+    """A date from a form (2025-01-15, 2025/1/15 or 2025年1月15日) or a ``date``; a
+    ``ReportingError`` naming the field otherwise."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = "" if value is None else str(value).strip()
+    if not text:
+        raise ReportingError(f"请填写{name}")
+    match = _DATE_TEXT.match(text) if len(text) <= MAX_DATE_TEXT else None
+    if match:
+        try:
+            date = datetime.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            pass
+        else:
+            if not MIN_YEAR <= date.year <= MAX_YEAR:
+                raise ReportingError(f"{name}的年份应在 {MIN_YEAR}—{MAX_YEAR} 年之间")
+            return date
+    shown = f"“{text}”" if len(text) <= MAX_DATE_TEXT else ""
+    raise ReportingError(f"{name}{shown}不是有效的日期，请按 2025-01-15 的格式填写")
+
+
+def _date_text(d: datetime.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+@transaction.atomic
+def change_period_dates(period: Period, *, opens, deadline, closes, actor=None) -> bool:
+    """Set when reporting for ``period`` opens, is due and closes (dates, or text from a
+    form). They must satisfy opens ≤ deadline ≤ closes; otherwise ``PeriodInvalid`` says
+    what is wrong with each field and nothing is saved. Returns whether anything changed."""
+    errors, dates = {}, {}
+    for field, value in (("opens", opens), ("deadline", deadline), ("closes", closes)):
+        try:
+            dates[field] = parse_date(value, PERIOD_DATES[field])
+        except ReportingError as e:
+            errors[field] = str(e)
+    # the order, among the dates that could be read: every problem is told at once
+    for early, late in (("opens", "deadline"), ("deadline", "closes"), ("opens", "closes")):
+        if early in dates and late in dates and late not in errors and dates[late] < dates[early]:
+            errors[late] = (f"{PERIOD_DATES[late]}（{_date_text(dates[late])}）不能早于"
+                            f"{PERIOD_DATES[early]}（{_date_text(dates[early])}）")
+    if errors:
+        raise PeriodInvalid(errors)
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    changes = {f: [getattr(period, f).isoformat(), d.isoformat()]
+               for f, d in dates.items() if getattr(period, f) != d}
+    if not changes:
+        return False
+    for field in changes:
+        setattr(period, field, dates[field])
+    period.save(update_fields=list(changes))
+    log_action("reporting.period.changed", actor=actor, obj=period, org_unit=period.plan.area,
+               data={"before": {f: old for f, (old, new) in changes.items()},
+                     "after": {f: new for f, (old, new) in changes.items()}})
+    return True
+
+
+@transaction.atomic
+def delete_period(period: Period, *, actor=None) -> None:
+    """Delete ``period``; refused (``ReportingError``) once any report exists for it.
+    The row is locked first, so a report cannot be started for it in the meantime."""
+    period = Period.objects.select_for_update(of=("self",)).select_related("plan__area").get(pk=period.pk)
+    count = Report.objects.filter(period=period).count()
+    if count:
+        raise ReportingError(f"{period.label}已有 {count} 份报告，不能删除。")
+    log_action("reporting.period.deleted", actor=actor, obj=period, org_unit=period.plan.area,
+               data={"before": {"label": period.label, "kind": period.kind, "year": period.year,
+                                "index": period.index, "starts": period.starts.isoformat(),
+                                "ends": period.ends.isoformat(), "opens": period.opens.isoformat(),
+                                "deadline": period.deadline.isoformat(),
+                                "closes": period.closes.isoformat()}})
+    period.delete()
 
 
 @transaction.atomic

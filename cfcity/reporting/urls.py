@@ -11,4 +11,5 @@ urlpatterns = [
     path("review/", views.review_queue, name="review"),
     path("status/", views.status_table, name="status"),
     path("tasks/<int:task_id>/assignments/", views.task_assignments, name="assignments"),
+    path("plans/<int:plan_id>/periods/", views.plan_periods, name="periods"),
 ]

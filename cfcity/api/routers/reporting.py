@@ -187,7 +187,9 @@ def open_report(request, payload: ReportOpenIn):
         errors["unit_id"] = NOT_FOUND
     if period is None:
         errors["period_id"] = NOT_FOUND
-    task = pm.Task.objects.filter(pk=payload.task_id).first()
+    # a task of a plan the caller does not work under reads like one that does not exist
+    task = pm.Task.objects.filter(pk=payload.task_id,
+                                  plan__in=access.visible_plans(user, pm.Plan.objects.all())).first()
     if task is None or (period is not None and task.plan_id != period.plan_id):
         errors["task_id"] = NOT_FOUND if task is None or period is None else "该任务不属于此周期的行动方案"
     elif unit is not None and not Assignment.objects.filter(task=task, org_unit=unit).exists():

@@ -18,8 +18,7 @@ class Command(BaseCommand):
         try:
             self.require_database()
             row = plan_services.find_plan(plan)
-            created = services.create_periods(row, kind, years or None)
-            assigned = services.sync_assignments(row)
+            created, assigned = services.set_up_periods(row, kind, years or None)
         except (UserError, plan_services.PlanError, services.ReportingError) as e:
             self.fail(str(e))
         self.stdout.write(f"{row.title}：新增填报周期 {len(created)} 个"
