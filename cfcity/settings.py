@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "cfcity.audit",
     "cfcity.plans",
     "cfcity.reporting",
+    "cfcity.monitoring",
     "ninja",  # django-ninja (the API): its Swagger UI files are then served locally, not from a CDN
 ]
 
@@ -163,7 +164,19 @@ USE_TZ = True
 # --- static files (served by the app itself through WhiteNoise; no CDN) -----------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Front-end packages come from npm (package.json and package-lock.json at the repository
+# root; `make run` and `make test` run `npm ci`) and are served under a prefix of their own:
+# {% static 'vendor/echarts/echarts.min.js' %}.
+NODE_MODULES = BASE_DIR.parent / "node_modules"
+VENDOR_STATIC = {"vendor/echarts": NODE_MODULES / "echarts" / "dist"}
+STATICFILES_DIRS = [BASE_DIR / "static", *VENDOR_STATIC.items()]
+if not (VENDOR_STATIC["vendor/echarts"] / "echarts.min.js").is_file():
+    # without it every chart page would load but draw nothing: refuse to start instead
+    raise ImproperlyConfigured(
+        f"前端依赖未安装：找不到 {VENDOR_STATIC['vendor/echarts']}/echarts.min.js。"
+        "请在项目根目录运行 make run（或 npm ci --no-audit --no-fund）。"
+        "Front-end packages are not installed: run `npm ci --no-audit --no-fund` in "
+        f"{BASE_DIR.parent} (make run and make test do it).")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": DATA_DIR / "media"}},
@@ -172,6 +185,23 @@ STORAGES = {
 # Also serve straight from the apps, so tests and a fresh checkout need no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MAX_AGE = envint("STATIC_MAX_AGE", 3600)
+# source maps (30 MB of ECharts' dist/) are for developer tools only: not worth compressing
+# on every `cfcity serve`
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    "jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br", "swf",
+    "flv", "woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4", "mpeg", "mpg",
+    "webm", "wmv", "map"]
+
+# --- charts in Word documents -------------------------------------------------------------
+# a CJK font file for matplotlib; empty = the first Debian font found (cfcity.monitoring.fonts)
+CJK_FONT = envstr("CJK_FONT")
+
+# --- background jobs (cfcity.monitoring.jobs: the reports) ---------------------------------
+# "thread": a report is made in a thread of the web process, the page polls its progress;
+# "inline": at once, inside the request or command that asks (tests)
+MONITORING_JOB_RUNNER = envstr("JOB_RUNNER", "thread")
+if MONITORING_JOB_RUNNER not in ("thread", "inline"):
+    raise ImproperlyConfigured(f"CFCITY_JOB_RUNNER 应为 thread 或 inline，现为 {MONITORING_JOB_RUNNER!r}")
 
 # --- security ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -181,6 +211,23 @@ SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# --- warnings, reminders and their e-mail (cfcity.monitoring; docs/methodology.md) -------
+# stale: a target without new data for this many days; not_started: a report not begun
+# this many days before its deadline; no unit gets two reminders within the gap.
+MONITORING_WARNINGS = {
+    "stale_days": _positive("WARNING_STALE_DAYS", 400),
+    "not_started_days": _positive("WARNING_NOT_STARTED_DAYS", 7),
+    "reminder_min_gap_days": _positive("REMINDER_MIN_GAP_DAYS", 3),
+}
+# `cfcity monitor digest` mails through this backend: the console (stdout) unless set
+EMAIL_BACKEND = envstr("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = envstr("EMAIL_FROM") or "cfcity@localhost"
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")  # or CFCITY_EMAIL_HOST_PASSWORD_FILE
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 
 LOGGING = {
     "version": 1,

@@ -16,6 +16,8 @@ urlpatterns = [
     path("api/", api.urls),
     re_path(r"^api/", api_not_found),  # any other /api/ address: a JSON 404
     path("accounts/", include("cfcity.accounts.urls")),
+    path("monitoring/reports/", include("cfcity.monitoring.report_urls")),
     path("", include("cfcity.reporting.urls")),
+    path("", include("cfcity.monitoring.urls")),
     path("", include("cfcity.plans.urls")),
 ]

@@ -15,7 +15,7 @@ from ninja.renderers import JSONRenderer
 
 from . import errors
 from .auth import BearerToken, BrowserSession
-from .routers import orgs, plans, reporting
+from .routers import monitoring, orgs, plans, reporting
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -51,3 +51,4 @@ errors.install(api)
 api.add_router("/plans", plans.router)
 api.add_router("/orgs", orgs.router)
 api.add_router("", reporting.router)  # /periods, /owed, /reports
+api.add_router("", monitoring.router)  # /plans/{id}/status, /warnings

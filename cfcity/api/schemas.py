@@ -287,3 +287,72 @@ class CommentIn(Schema):
 
 class ReasonIn(Schema):
     reason: str = Field(max_length=5000)
+
+
+# --- monitoring ---------------------------------------------------------------------------
+
+STATUS_DOC = "状态代码：achieved（已达标）、on_track（进展正常）、at_risk（存在风险）、off_track（严重滞后）、" \
+             "no_data（暂无数据）、not_due（未到评估期）"
+
+
+class TargetStatusOut(Schema):
+    target_id: int
+    indicator: str
+    task_number: int | None
+    unit: UnitRef = Field(description="评估对象：方案所在地区，或承担分解目标的单位")
+    status: str = Field(description=STATUS_DOC)
+    status_label: str
+    latest: float | None
+    latest_date: datetime.date | None
+    baseline: float | None
+    baseline_year: int | None
+    target_value: float | None
+    target_value_max: float | None
+    target_year: int | None
+    progress: float | None = Field(description="完成进度（0—100）")
+    expected: float | None = Field(description="按直线推算此时应达到的进度（0—100）")
+    sdg_category: str = Field(description="按年均增速评估的类别（联合国可持续发展目标进展图方法），空为不适用")
+    sdg_ratio: float | None
+    reasons: list[str]
+    disagreement: str
+    as_of: datetime.date
+
+
+class RollUpOut(Schema):
+    status: str = Field(description=STATUS_DOC)
+    score: float | None
+    total: int
+    with_data: int
+    counts: dict[str, int]
+
+
+class PlanStatusOut(Schema):
+    plan_id: int
+    as_of: datetime.date | None
+    overall: RollUpOut
+    items: list[TargetStatusOut]
+
+
+class WarningOut(Schema):
+    id: int
+    plan_id: int
+    kind: str
+    kind_label: str
+    severity: str
+    severity_label: str
+    unit: UnitRef = Field(description="责任单位")
+    task_number: int | None
+    target_id: int | None
+    period_id: int | None
+    message: str
+    clear_by: str = Field(description="怎样消除这条预警")
+    first_seen: datetime.datetime
+    last_seen: datetime.datetime
+    resolved_at: datetime.datetime | None
+
+
+class WarningPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[WarningOut]

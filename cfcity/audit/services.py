@@ -10,6 +10,8 @@ ACTION_LABELS = {
     "demo.created": "生成演示数据",
     "orgs.sheet.imported": "导入单位表",
     "reporting.periods.created": "生成填报周期",
+    "reporting.period.changed": "修改填报周期日期",
+    "reporting.period.deleted": "删除填报周期",
     "reporting.assignment.added": "增加任务承担单位",
     "reporting.share.set": "分解目标",
     "reporting.report.saved": "保存报告",
@@ -28,6 +30,11 @@ ACTION_LABELS = {
     "accounts.token.created": "创建 API 令牌",
     "accounts.token.revoked": "撤销 API 令牌",
     "orgs.unit.created": "新建单位",
+    "monitoring.baseline.set": "设置基期值",
+    "monitoring.judgement.set": "判断节点任务",
+    "monitoring.report.started": "生成监测报告",
+    "monitoring.digest.sent": "发送监测提醒邮件",
+    "monitoring.digest.summary": "发送监测预警日报",
 }
 
 

@@ -134,3 +134,36 @@ def chinese_numeral(n: int | None) -> str:
     tens, ones = divmod(n, 10)
     text = ("" if tens == 1 else _DIGITS[tens]) + "十" if tens else ""
     return text + (_DIGITS[ones] if ones else "")
+
+
+# what to enter for a target of each kind: the engine reads values this way
+# (docs/methodology.md, “填报口径”)
+ENTRY_HINTS = {
+    "level": "填写本期末的实际数值。",
+    "coverage": "填写本期末的覆盖比例。",
+    "cumulative": "填写截至本期末累计建成的数量（含以前年度，不是本期新增数）。",
+    "annual_change": "填写本期末该指标的实际水平（如近视率 52.3），系统按年计算变化了多少。",
+    "frequency": "填写本期（学期）实际开展的次数或时长。",
+    "milestone": "节点任务由协调员根据佐证材料判断，请在进展情况中写明完成情况并上传佐证。",
+}
+
+
+def entry_hint(t, unit_kind: str | None = None) -> str:
+    """One sentence under the input box: what number the reporter is asked for."""
+    if t.kind == "per_unit":
+        per = t.per or "单位"
+        own = {"town": ("镇", "街道"), "village": ("村", "社区"), "school": ("学校",),
+               "kindergarten": ("幼儿园",), "hospital": ("医院",)}.get(unit_kind or "", ())
+        if any(w in per for w in own):  # the unit concerned reports for itself
+            return "填写本单位已配备的人数。"
+        return f"填写已按要求配备的{per}个数（本单位管辖范围内）。"
+    return ENTRY_HINTS.get(t.kind, "")
+
+
+def entry_unit(t) -> str:
+    """The unit beside the input box: an annual change target is entered as its level."""
+    if t.kind == "annual_change" and (t.unit or "").endswith("百分点"):
+        return "%"
+    if t.kind == "per_unit":
+        return "个" if (t.unit or "") in ("名", "人") else (t.unit or "")
+    return t.unit or ""

@@ -18,6 +18,7 @@ prints. ``check_database`` says whether the database may take the demo (``DemoEr
 from __future__ import annotations
 
 import datetime
+import math
 import random
 import struct
 import zlib
@@ -281,7 +282,14 @@ def trajectory(target: pm.Target, goal: float | None, rng: random.Random) -> lis
     kind = target.kind
     values: list[float] = []
     if kind == "annual_change":
-        values = [goal * rng.uniform(0.6, 0.95), goal * rng.uniform(0.9, 1.2), goal * rng.uniform(1.0, 1.35)]
+        # reported as the level (近视率 %), the engine works out each year's change
+        level = rng.uniform(50.0, 56.0)
+        for factor in ((0.6, 0.95), (0.9, 1.2), (1.0, 1.35)):
+            level -= goal * rng.uniform(*factor) if target.direction != "increase" else -goal * rng.uniform(*factor)
+            values.append(level)
+    elif kind == "per_unit" and goal > 1:
+        # the units that have their supervisor/director, growing to all of them
+        values = [math.floor(goal * rng.uniform(0.55, 0.8)), math.floor(goal * rng.uniform(0.8, 0.95)), goal]
     elif kind in ("frequency", "per_unit"):
         bump = 1 if count else (0.5 if goal >= 1 else 0.1)
         values = [goal, goal, goal + (bump if rng.random() < 0.35 else 0)]
@@ -449,8 +457,10 @@ def build(*, seed: int, reference: importer.Plan, plan: pm.Plan | None, progress
     """Write the whole demo in one transaction. ``progress``: a tqdm-like object or None."""
     rng = random.Random(seed)
     clock = Clock()
-    with clock.running(), transaction.atomic():
-        return _build(rng, seed, clock, reference, plan, progress)
+    from cfcity.monitoring.services import deferred_recompute  # monitoring builds on reporting
+    with deferred_recompute():  # statuses and warnings once, after the commit
+        with clock.running(), transaction.atomic():
+            return _build(rng, seed, clock, reference, plan, progress)
 
 
 def _tick(progress, n=1, text=None):
@@ -568,6 +578,10 @@ def _build(rng, seed, clock, reference, plan, progress) -> Result:
         row = []
         for t in targets[a.task.number]:
             goal = shares.get((t.pk, a.org_unit_id))
+            if goal is None and t.kind == "per_unit" and a.org_unit.kind == K.DEPARTMENT:
+                # the lead department counts the towns or villages that have one
+                goal = float(len(towns) if "村" not in (t.per or t.indicator)
+                             else sum(len(v) for v in village_names.values()) or 1)
             if goal is None and a.org_unit.kind == K.TOWN and t.value is not None:
                 if t.kind == "per_unit" and "村" in (t.per or t.indicator):
                     goal = float(len(village_names.get(a.org_unit_id, [])) or 1)

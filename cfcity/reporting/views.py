@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cfcity.accounts import access
+from cfcity.monitoring.warnings import home_context as warnings_context
 from cfcity.orgs.models import OrgUnit
 from cfcity.plans import models as pm
 
@@ -60,6 +61,7 @@ def my_tasks(request):
     return render(request, "reporting/my_tasks.html", {
         "period": period, "periods": _period_choices(period), "rows": rows, "unit": m.org_unit if m else None,
         "today": timezone.localdate(),
+        **warnings_context(request.user),  # the active warnings the user should see
     })
 
 
@@ -157,7 +159,9 @@ def status_table(request):
     """Who has and has not reported for a period: one row per unit in scope."""
     period = _period(request, request.user)
     if period is None:
-        return render(request, "reporting/status.html", {"period": None, "rows": []})
+        plans = [p for p in _plans(request.user).select_related("area")
+                 if access.can_review_plan(request.user, p)]
+        return render(request, "reporting/status.html", {"period": None, "rows": [], "plans_to_set_up": plans})
     units = access.visible_to(request.user, OrgUnit.objects.all(), field="pk")
     owed = services.owed(period, units)
     today = timezone.localdate()
@@ -173,7 +177,8 @@ def status_table(request):
     totals = {k: sum(r[k] for r in rows) for k in ("owed", "missing", "draft", "returned", "submitted",
                                                     "approved", "accepted", "late")}
     return render(request, "reporting/status.html", {
-        "period": period, "periods": _period_choices(period), "rows": rows, "totals": totals, "today": today})
+        "period": period, "periods": _period_choices(period), "rows": rows, "totals": totals, "today": today,
+        "can_set_periods": access.can_review_plan(request.user, period.plan)})
 
 
 def _unit_and_period(request, period_id):
@@ -262,3 +267,65 @@ def task_assignments(request, task_id):
         "targets": targets, "units": units,
         "towns": [u for u in units if u.kind in (OrgUnit.Kind.TOWN, OrgUnit.Kind.VILLAGE)],
     })
+
+
+KIND_ORDER = {kind: i for i, kind in enumerate(Period.Kind.values)}  # 年度, 半年, 季度
+
+
+def _periods_context(plan, errors=None, posted=None, edited=None):
+    periods = sorted(Period.objects.filter(plan=plan).annotate(n_reports=Count("reports")),
+                     key=lambda p: (KIND_ORDER[p.kind], p.starts, p.index))
+    for p in periods:
+        p.errors = errors if p.pk == edited else {}
+        p.posted = posted if p.pk == edited else None
+    return {"plan": plan, "periods": periods, "kinds": Period.Kind.choices}
+
+
+@login_required
+def plan_periods(request, plan_id):
+    """The coordinator sets a plan's reporting periods up: generates them by kind, moves
+    their reporting dates, deletes one nobody has reported for yet."""
+    plan = get_object_or_404(_plans(request.user).select_related("area"), pk=plan_id)
+    if not access.can_review_plan(request.user, plan):
+        raise PermissionDenied("只有本地区的协调员可以设置填报周期")
+    if request.method != "POST":
+        return render(request, "reporting/periods.html", _periods_context(plan))
+    action = request.POST.get("action")
+    if action == "generate":
+        kind = request.POST.get("kind", "")
+        try:
+            created, assigned = services.set_up_periods(plan, kind, actor=request.user)
+        except services.ReportingError as e:
+            messages.error(request, str(e) if kind in Period.Kind.values else "请选择填报周期类型。")
+        else:
+            if created:
+                messages.success(request, f"已生成 {len(created)} 个填报周期：{'、'.join(p.label for p in created)}。"
+                                          + (f"新增任务分工 {assigned} 条。" if assigned else ""))
+            else:
+                messages.success(request, f"{dict(Period.Kind.choices)[kind]}填报周期都已存在，没有新增。")
+        return redirect(request.path)
+    if action not in ("edit", "delete"):
+        messages.error(request, "未知的操作。")
+        return redirect(request.path)
+    period_id = request.POST.get("period", "")
+    if not (period_id.isascii() and period_id.isdigit() and 0 < int(period_id) < 2 ** 31):
+        raise Http404("没有找到该填报周期")
+    period = get_object_or_404(plan.periods, pk=int(period_id))
+    if action == "delete":
+        try:
+            services.delete_period(period, actor=request.user)
+        except services.ReportingError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, f"已删除填报周期：{period.label}。")
+        return redirect(request.path)
+    posted = {f: request.POST.get(f, "") for f in services.PERIOD_DATES}
+    try:
+        changed = services.change_period_dates(period, actor=request.user, **posted)
+    except services.PeriodInvalid as e:
+        shown = {f: v[:services.MAX_DATE_TEXT] for f, v in posted.items()}  # a huge paste is not echoed
+        ctx = _periods_context(plan, e.errors, shown, period.pk)
+        ctx["invalid"], ctx["invalid_count"] = period, len(e.errors)
+        return render(request, "reporting/periods.html", ctx, status=422)
+    messages.success(request, f"已修改{period.label}的填报日期。" if changed else f"{period.label}的日期没有变化。")
+    return redirect(request.path)

@@ -305,6 +305,8 @@ def accept(report: Report, *, user, comment: str = "") -> Report:
     # a correction replaces the revision it corrects
     Report.objects.filter(task=report.task, org_unit=report.org_unit, period=report.period,
                           status=S.ACCEPTED, revision__lt=report.revision).update(status=S.SUPERSEDED)
+    from cfcity.monitoring.services import on_accepted  # monitoring builds on reporting
+    on_accepted(report)
     return report
 
 

@@ -6,6 +6,8 @@ register = template.Library()
 
 register.filter("target_text", display.target_text)
 register.filter("target_body", display.target_body)
+register.filter("entry_hint", display.entry_hint)
+register.filter("entry_unit", display.entry_unit)
 register.filter("kind_label", display.kind_label)
 register.filter("baseline_text", display.baseline_text)
 register.filter("date_text", display.date_text)
