@@ -3,6 +3,7 @@
 See README.md (Configuration) for the list.  Nothing here creates files: the data
 directory appears when the database or the secret key is first used.
 """
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -195,6 +196,20 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
 # --- charts in Word documents -------------------------------------------------------------
 # a CJK font file for matplotlib; empty = the first Debian font found (cfcity.monitoring.fonts)
 CJK_FONT = envstr("CJK_FONT")
+
+# --- the progress engine's thresholds (docs/methodology.md): JSON overrides of the defaults,
+# e.g. CFCITY_MONITORING_THRESHOLDS='{"at_risk_gap": 8, "off_track_gap": 20}'
+try:
+    MONITORING_THRESHOLDS = json.loads(envstr("MONITORING_THRESHOLDS", "") or "{}")
+except ValueError as e:
+    raise ImproperlyConfigured(f"CFCITY_MONITORING_THRESHOLDS 应为 JSON 对象：{e}") from e
+if not isinstance(MONITORING_THRESHOLDS, dict):
+    raise ImproperlyConfigured("CFCITY_MONITORING_THRESHOLDS 应为 JSON 对象，如 {\"at_risk_gap\": 8}")
+try:  # refused at start, not at the first recompute (the engine imports no Django)
+    from cfcity.monitoring.engine import Thresholds as _Thresholds
+    _Thresholds.from_mapping(MONITORING_THRESHOLDS)
+except ValueError as e:
+    raise ImproperlyConfigured(f"CFCITY_MONITORING_THRESHOLDS：{e}") from e
 
 # --- background jobs (cfcity.monitoring.jobs: the reports) ---------------------------------
 # "thread": a report is made in a thread of the web process, the page polls its progress;

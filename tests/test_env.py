@@ -50,3 +50,25 @@ def test_secret_key_file_is_created_lazily_once_and_private(tmp_path):
     assert len(first) >= 50 and path.exists()
     assert path.stat().st_mode & 0o777 == 0o600
     assert load_or_create(path) == first
+
+
+@pytest.mark.parametrize("raw,message", [
+    ("not json", "应为 JSON 对象"),
+    ("[1, 2]", "应为 JSON 对象"),
+    ('{"bogus": 8}', "未知的阈值设置"),
+])
+def test_bad_monitoring_thresholds_stop_the_start(raw, message):
+    """A bad CFCITY_MONITORING_THRESHOLDS is refused when settings load, in Chinese."""
+    import os
+    import subprocess
+    import sys
+    env = {**os.environ, "CFCITY_MONITORING_THRESHOLDS": raw, "DJANGO_SETTINGS_MODULE": "cfcity.settings"}
+    done = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0 and message in done.stderr and "CFCITY_MONITORING_THRESHOLDS" in done.stderr
+
+
+def test_good_monitoring_thresholds_reach_the_engine(settings):
+    from cfcity.monitoring.services import thresholds
+    settings.MONITORING_THRESHOLDS = {"at_risk_gap": 8}
+    assert thresholds().at_risk_gap == 8
