@@ -356,16 +356,18 @@ def _short(node) -> str:
 
 def _warnings(request, plan, *, unit=None, task=None) -> dict:
     """The plan's active warnings the user may see (by the unit that must act), most severe
-    first, as ``monitoring/_warnings.html`` reads them. One query."""
+    first, as ``monitoring/_warnings.html`` reads them. Two queries (a count and a page),
+    whatever the number of warnings."""
     qs = access.visible_to(request.user, Warning.objects.filter(plan=plan), "org_unit")
     if unit is not None:
         qs = qs.filter(org_unit=unit)
     if task is not None:
         qs = qs.filter(task=task)
-    rows = list(warning_rules.active(qs))
-    shown = rows[:WARNINGS_SHOWN]
-    return {"monitoring_warnings": shown, "monitoring_warnings_total": len(rows),
-            "monitoring_warnings_more": len(rows) - len(shown)}
+    active = warning_rules.active(qs)
+    shown = list(active[:WARNINGS_SHOWN])
+    total = len(shown) if len(shown) < WARNINGS_SHOWN else active.count()
+    return {"monitoring_warnings": shown, "monitoring_warnings_total": total,
+            "monitoring_warnings_more": total - len(shown)}
 
 
 def _common(request, plan, f: Filters, board: summaries.Board) -> dict:
