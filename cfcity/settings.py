@@ -169,12 +169,18 @@ STATIC_ROOT = DATA_DIR / "static"
 # root; `make run` and `make test` run `npm ci`) and are served under a prefix of their own:
 # {% static 'vendor/echarts/echarts.min.js' %}.
 NODE_MODULES = BASE_DIR.parent / "node_modules"
-VENDOR_STATIC = {"vendor/echarts": NODE_MODULES / "echarts" / "dist"}
-STATICFILES_DIRS = [BASE_DIR / "static", *VENDOR_STATIC.items()]
-if not (VENDOR_STATIC["vendor/echarts"] / "echarts.min.js").is_file():
+# Only the files pages load are exposed (cfcity.vendor.VendorFinder), not whole packages.
+VENDOR_FILES = {"vendor/echarts/echarts.min.js": NODE_MODULES / "echarts" / "dist" / "echarts.min.js"}
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "cfcity.vendor.VendorFinder",
+]
+if not VENDOR_FILES["vendor/echarts/echarts.min.js"].is_file():
     # without it every chart page would load but draw nothing: refuse to start instead
     raise ImproperlyConfigured(
-        f"前端依赖未安装：找不到 {VENDOR_STATIC['vendor/echarts']}/echarts.min.js。"
+        f"前端依赖未安装：找不到 {VENDOR_FILES['vendor/echarts/echarts.min.js']}。"
         "请在项目根目录运行 make run（或 npm ci --no-audit --no-fund）。"
         "Front-end packages are not installed: run `npm ci --no-audit --no-fund` in "
         f"{BASE_DIR.parent} (make run and make test do it).")

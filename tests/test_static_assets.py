@@ -105,3 +105,14 @@ def test_settings_refuse_to_start_without_node_modules(tmp_path):
     with pytest.raises(ImproperlyConfigured) as e:
         runpy.run_path(str(copy))
     assert "npm ci" in str(e.value) and "前端依赖未安装" in str(e.value)
+
+
+def test_only_the_vendor_files_pages_use_are_collected(settings, tmp_path):
+    """Not ECharts' whole dist folder (51 MB): one file, found under its static path."""
+    from cfcity.vendor import VendorFinder
+    listed = [(storage.prefix, name) for name, storage in VendorFinder().list([])]
+    assert listed == [("vendor/echarts", "echarts.min.js")]
+    assert VendorFinder().find("vendor/echarts/echarts.esm.js") is None  # in dist, not exposed
+    settings.VENDOR_FILES = {"vendor/x/missing.js": tmp_path / "missing.js"}
+    [error] = VendorFinder().check()
+    assert "npm ci" in error.msg
