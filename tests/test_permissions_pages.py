@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from cfcity.reporting import workflow
-from tests.test_reporting import county  # noqa: F401  (the fixture)
+from tests.test_reporting import PDF, county  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +26,9 @@ PAGES = {
     "/admin/": {p: 302 for p in PERSONAS},  # none of them is staff
     "/tasks/{task}/assignments/": {"anonymous": LOGIN, "reporter": 403, "edu_reporter": 403, "approver": 403,
                                    "coordinator": 200, "leader": 403},
+    # an evidence file of that report: whoever may read the report, as a download
+    "/evidence/{evidence}/": {"anonymous": LOGIN, "reporter": 200, "edu_reporter": 404,
+                              "approver": 200, "coordinator": 200, "leader": 200},
     "/plans/{plan}/periods/": {"anonymous": LOGIN, "reporter": 403, "edu_reporter": 403, "approver": 403,
                                "coordinator": 200, "leader": 403},
 }
@@ -42,14 +45,19 @@ def client_for(county, persona):
 
 
 def fill_path(path, county):
+    evidence = county["evidence"].pk if "evidence" in county else 0
     return path.format(plan=county["plan"].pk, period=county["period"].pk, task=county["task"].pk,
-                       unit=county["health"].pk)
+                       unit=county["health"].pk, evidence=evidence)
 
 
 @pytest.fixture
-def opened(county):
-    """The report exists (the reporter opened it), so read-only roles can look at it."""
-    workflow.open_report(county["task"], county["health"], county["period"], user=county["reporter"])
+def opened(county, settings, tmp_path):
+    """The report exists (the reporter opened it, with one evidence file), so read-only roles
+    can look at it."""
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
+    report = workflow.open_report(county["task"], county["health"], county["period"], user=county["reporter"])
+    county["evidence"] = workflow.add_evidence(report, user=county["reporter"], name="托育机构名单.pdf", data=PDF)
     return county
 
 
@@ -80,7 +88,8 @@ def test_every_reporting_url_is_in_the_table():
     """The upload is POST-only and covered by tests/test_reporting_excel.py."""
     from cfcity.reporting import urls as reporting_urls
     covered = {"tasks/<int:task_id>/assignments/", "my/", "my/<int:period_id>/template.xlsx", "reports/<int:period_id>/<int:task_id>/<int:unit_id>/",
-               "review/", "status/", "my/<int:period_id>/upload/", "plans/<int:plan_id>/periods/"}
+               "review/", "status/", "my/<int:period_id>/upload/", "plans/<int:plan_id>/periods/",
+               "evidence/<int:evidence_id>/"}
     assert {str(p.pattern) for p in reporting_urls.urlpatterns} == covered, \
         "a new reporting page needs a row in PAGES (or SAVE)"
 
@@ -95,3 +104,11 @@ def test_a_report_nobody_started(county, persona, status, text):
     if text:
         assert text in r.content.decode()
     assert Report.objects.count() == 0
+
+
+def test_evidence_downloads_with_its_name_and_never_inline(opened):
+    r = client_for(opened, "leader").get(f"/evidence/{opened['evidence'].pk}/")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert r["Content-Disposition"].startswith("attachment;") and "%E6%89%98" in r["Content-Disposition"]
+    assert b"".join(r.streaming_content).startswith(b"%PDF")
+    assert client_for(opened, "leader").get("/evidence/999999/").status_code == 404

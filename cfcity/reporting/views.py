@@ -329,3 +329,20 @@ def plan_periods(request, plan_id):
         return render(request, "reporting/periods.html", ctx, status=422)
     messages.success(request, f"已修改{period.label}的填报日期。" if changed else f"{period.label}的日期没有变化。")
     return redirect(request.path)
+
+
+@login_required
+def evidence_file(request, evidence_id):
+    """An evidence file, for whoever may read its report (outside the scope: 404). Always a
+    download with the uploader's file name — never rendered inline, whatever it contains."""
+    from django.http import FileResponse
+
+    from .models import Evidence
+    evidence = access.get_for_user(request.user, Evidence.objects.select_related("report"),
+                                   field="report__org_unit", pk=evidence_id)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("文件已不在存储中，请联系管理员")
+    return FileResponse(handle, as_attachment=True, filename=evidence.original_name,
+                        content_type=evidence.content_type or "application/octet-stream")
