@@ -42,6 +42,21 @@ class JudgementForm(forms.Form):
                            error_messages={"required": "请写明判断依据",
                                            "max_length": "依据最多 2000 字"})
 
+    evidence = forms.ModelChoiceField(label="佐证材料", required=False, queryset=None,
+                                      empty_label="（不引用材料）",
+                                      error_messages={"invalid_choice": "请从列表中选择本任务报告中的材料"})
+
+    def __init__(self, *args, task=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from cfcity.reporting.models import Evidence, Report
+        # the files units sent up with their reports on this task (drafts are not evidence yet)
+        self.fields["evidence"].queryset = (
+            Evidence.objects.filter(report__task=task).exclude(report__status=Report.Status.DRAFT)
+            .select_related("report__org_unit", "report__period").order_by("-uploaded_at")
+            if task is not None else Evidence.objects.none())
+        self.fields["evidence"].label_from_instance = (
+            lambda e: f"{e.report.org_unit.name} · {e.report.period.label} · {e.original_name}")
+
     def clean_note(self):
         note = self.cleaned_data["note"].strip()
         if not note:

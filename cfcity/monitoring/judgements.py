@@ -60,12 +60,15 @@ def set_judgement(target: pm.Target, *, status: str, note: str, user, evidence=N
     note = (note or "").strip()
     if not note:
         raise JudgementError("请写明判断依据")
+    if evidence is not None and evidence.report.task_id != target.task_id:
+        raise JudgementError("佐证材料应来自本任务的报告")
     with transaction.atomic():
         before = Judgement.objects.filter(target=target).first()
         old = [before.status, before.note] if before else None
         judgement, _ = Judgement.objects.update_or_create(
             target=target, defaults={"status": status, "note": note, "evidence": evidence, "judged_by": user})
         log_action("monitoring.judgement.set", actor=user, obj=target, org_unit=target.plan.area,
-                   data={"old": old, "new": [status, note]})
+                   data={"old": old, "new": [status, note],
+                         "evidence": evidence.original_name if evidence else None})
     services.recompute([target.plan])
     return judgement

@@ -470,7 +470,7 @@ def task(request, plan_id, pk):
     node = _find(board.domains, "task", obj.pk)
     _decorate(node)
     rows = _rows(node.targets, {obj.pk: obj})
-    found = {j.target_id: j for j in Judgement.objects.filter(target__task=obj).select_related("judged_by")}
+    found = {j.target_id: j for j in Judgement.objects.filter(target__task=obj).select_related("judged_by", "evidence")}
     for r in rows:
         r.judgement = found.get(r.target.pk)
         r.chart_data = r.chart(plan.period_end)
@@ -497,7 +497,7 @@ def _save(request, plan, task):
         return None
     prefix = f"{which}-{target.pk}"
     form = (BaselineForm(request.POST, prefix=prefix, plan=plan) if which == "baseline"
-            else JudgementForm(request.POST, prefix=prefix))
+            else JudgementForm(request.POST, prefix=prefix, task=task))
     if form.is_valid():
         try:
             if which == "baseline":
@@ -506,7 +506,8 @@ def _save(request, plan, task):
                 messages.success(request, f"已更新“{target.indicator}”的基期值，进展已重新计算。")
             else:
                 judgements.set_judgement(target, status=form.cleaned_data["status"],
-                                         note=form.cleaned_data["note"], user=request.user)
+                                         note=form.cleaned_data["note"], user=request.user,
+                                         evidence=form.cleaned_data.get("evidence"))
                 messages.success(request, f"已记录对“{target.indicator}”的判断，进展已重新计算。")
             return None
         except judgements.JudgementError as e:
@@ -523,8 +524,9 @@ def _forms_for(row: Row, plan, bound) -> dict:
         "year": t.baseline_year if t.has_baseline else None})}
     if t.kind == pm.Target.Kind.MILESTONE:
         j = row.judgement
-        forms["judgement"] = JudgementForm(prefix=f"judgement-{t.pk}",
-                                           initial={"status": j.status, "note": j.note} if j else {})
+        forms["judgement"] = JudgementForm(prefix=f"judgement-{t.pk}", task=t.task,
+                                           initial={"status": j.status, "note": j.note,
+                                                    "evidence": j.evidence_id} if j else {})
     if bound and bound[1] == t.pk:
         forms[bound[0]] = bound[2]
     return forms

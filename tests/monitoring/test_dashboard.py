@@ -552,3 +552,26 @@ def test_share_of_units_targets_read_as_percentages(dash):
     assert chart["points"] == [["2024年6月", 60.0], ["2024年12月", 80.0]]
     milestone = Row(dash["targets"]["三级儿童议事会体系基本形成"], None)
     assert milestone.chart() is None and milestone.label == "暂无数据"
+
+
+def test_a_judgement_cites_evidence_from_the_tasks_own_reports(dash):
+    target = dash["targets"]["三级儿童议事会体系基本形成"]
+    report = Report.objects.create(task=target.task, org_unit=dash["office"], period=dash["periods"][2024],
+                                   status=Report.Status.ACCEPTED, submitted_at=timezone.now())
+    minutes = Evidence.objects.create(report=report, file="evidence/2024/m.pdf", original_name="议事会会议纪要.pdf",
+                                      content_type="application/pdf", extension="pdf", size=10, sha256="1" * 64)
+    elsewhere = Evidence.objects.get(report__task=dash["task"], report__period__year=2023)  # task (2)'s file
+    c = coordinator(dash)
+    _, doc = page(c, task_url(dash, target))
+    options = [text(o) for o in css(doc, f'select[name="judgement-{target.pk}-evidence"] option')]
+    assert any("议事会会议纪要.pdf" in o for o in options) and not any("托位名单" in o for o in options)
+    data = {"form": "judgement", "target": target.pk, f"judgement-{target.pk}-status": "achieved",
+            f"judgement-{target.pk}-note": "三级议事会已成立。"}
+    r = c.post(task_url(dash, target), {**data, f"judgement-{target.pk}-evidence": elsewhere.pk})
+    assert r.status_code == 422 and "请从列表中选择本任务报告中的材料" in r.content.decode()
+    assert not Judgement.objects.exists()
+    r = c.post(task_url(dash, target), {**data, f"judgement-{target.pk}-evidence": minutes.pk})
+    assert r.status_code == 302 and Judgement.objects.get(target=target).evidence == minutes
+    _, doc = page(c, task_url(dash, target))
+    card = doc.get_element_by_id(f"target-{target.pk}")
+    assert css(card, f'a[href="/evidence/{minutes.pk}/"]')
