@@ -20,16 +20,12 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, F, IntegerField, Sum, When
 
 from cfcity.orgs.models import OrgUnit
+from cfcity.orgs.tree import kind_named_in
 from cfcity.plans import models as pm
 from cfcity.reporting.models import Assignment, Period, TargetShare
 
 from . import engine
 from .models import Judgement, Observation
-
-# what a per_unit target's ``per`` names → the kind of unit concerned
-PER_KIND = {"镇": OrgUnit.Kind.TOWN, "街道": OrgUnit.Kind.TOWN, "村": OrgUnit.Kind.VILLAGE,
-            "社区": OrgUnit.Kind.VILLAGE, "学校": OrgUnit.Kind.SCHOOL, "幼儿园": OrgUnit.Kind.KINDERGARTEN,
-            "医院": OrgUnit.Kind.HOSPITAL}
 
 
 @dataclass
@@ -55,13 +51,6 @@ def spec_for(target: pm.Target, plan: pm.Plan, *, value=None, comparator=None) -
         baseline_value=_f(target.baseline_value) if target.has_baseline else None,
         baseline_year=target.baseline_year if target.has_baseline else None,
         start_year=plan.period_start, end_year=plan.period_end)
-
-
-def per_kind(per: str | None) -> str | None:
-    for word, kind in PER_KIND.items():
-        if per and word in per:
-            return kind
-    return None
 
 
 def _units_by_area_and_kind(area_ids: set[int]) -> dict[tuple[int, str], int]:
@@ -105,7 +94,7 @@ def _merge(by_period: dict[int, float], ends: dict[int, tuple[datetime.date, str
 COUNTY_KINDS = {OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.AREA}
 
 
-def _from_departments(t: pm.Target, rows: dict) -> float:
+def _from_departments(rows: dict) -> float:
     return float(sum(r["total"] for r in rows.values()) / sum(r["n"] for r in rows.values()))
 
 
@@ -160,7 +149,7 @@ def area_inputs(plans: list[pm.Plan]) -> list[Input]:
         plan = plan_by_id[t.plan_id]
         periods = stats.get(t.pk, {})
         by_departments = any(k in COUNTY_KINDS for kinds in periods.values() for k in kinds)
-        own_kind = per_kind(t.per)
+        own_kind = kind_named_in(t.per)  # the units concerned
         concerned = (unit_counts.get((plan.area_id, own_kind), 0) if t.kind == pm.Target.Kind.PER_UNIT
                      else assigned.get(t.task_id, 0))
         by_period = {}
@@ -168,7 +157,7 @@ def area_inputs(plans: list[pm.Plan]) -> list[Input]:
             if by_departments:
                 rows = {k: r for k, r in kinds.items() if k in COUNTY_KINDS}
                 if rows:
-                    by_period[pid] = _from_departments(t, rows)
+                    by_period[pid] = _from_departments(rows)
             else:
                 by_period[pid] = _from_units(t, kinds, concerned, own_kind)
         spec = spec_for(t, plan)

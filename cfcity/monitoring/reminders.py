@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from cfcity.orgs.models import OrgUnit
-from cfcity.reporting.models import Assignment, Period, Report
+from cfcity.reporting.models import SENT, Assignment, Period
 from cfcity.reporting.services import Owed, owed
 
 from .models import Reminder
@@ -24,7 +24,6 @@ from .models import Reminder
 BEFORE_STEPS = (("before_30", 30), ("before_7", 7), ("before_1", 1))  # (step, days before the deadline)
 LATE_STEPS = (("late_1", 1), ("late_7", 7))  # then late_30, late_60, … every 30 days
 MONTH = 30
-SENT = (Report.Status.SUBMITTED, Report.Status.APPROVED, Report.Status.ACCEPTED)
 
 
 def window_step(deadline: datetime.date, today: datetime.date) -> str | None:

@@ -4,6 +4,7 @@ from ``cfcity monitor recompute``."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import contextvars
 import datetime
 import time
@@ -72,7 +73,7 @@ def assess_plans(plans: list[pm.Plan], as_of: datetime.date) -> list[TargetStatu
     for inp in collect.area_inputs(plans) + collect.share_inputs(plans):
         points = [p for p in inp.points if p.when <= as_of]  # a past year sees only its own data
         a = engine.assess(inp.spec, points, as_of=as_of, judgement=inp.judgement, thresholds=limits)
-        rows.append(_row(collect.Input(inp.target, inp.org_unit_id, inp.spec, points), a, as_of))
+        rows.append(_row(dataclasses.replace(inp, points=points), a, as_of))
     return rows
 
 

@@ -11,13 +11,12 @@ from django.utils import timezone
 
 from cfcity.orgs.models import OrgUnit
 from cfcity.plans import models as pm
-from cfcity.reporting.models import Assignment, Period, Report
+from cfcity.reporting.models import EVER_SENT, Assignment, Period, Report
 
 from . import engine
 from .models import TargetStatus
 from .services import assess_plans, thresholds
 
-SENT = {Report.Status.SUBMITTED, Report.Status.APPROVED, Report.Status.ACCEPTED, Report.Status.SUPERSEDED}
 
 
 def as_assessment(row: TargetStatus | None) -> engine.Assessment:
@@ -103,7 +102,7 @@ def punctuality(plan: pm.Plan, *, year: int | None, today: datetime.date) -> dic
                if year is None or p.year == year}
     sent: dict[tuple[int, int, int], datetime.datetime | None] = {}
     for task_id, unit_id, period_id, status, at in (
-            Report.objects.filter(period_id__in=periods, status__in=SENT)
+            Report.objects.filter(period_id__in=periods, status__in=EVER_SENT)
             .values_list("task_id", "org_unit_id", "period_id", "status", "submitted_at")):
         key = (task_id, unit_id, period_id)
         if key not in sent or (at and sent[key] and at < sent[key]):
@@ -157,11 +156,8 @@ def board(plan: pm.Plan, *, year: int | None = None, unit: OrgUnit | None = None
         if t.task_id:
             by_task[t.task_id].append(area_line[t.pk])
 
-    def roll(lines):
-        return engine.roll_up([(engine_view(line), 1.0) for line in lines], limits)
-
-    def engine_view(line):
-        return as_assessment(line.status)
+    def roll(lines):  # every target weighs the same (docs/methodology.md, roll-ups)
+        return engine.roll_up([(as_assessment(line.status), 1.0) for line in lines], limits)
 
     task_nodes = {}
     for task in tasks:
@@ -169,7 +165,6 @@ def board(plan: pm.Plan, *, year: int | None = None, unit: OrgUnit | None = None
             continue
         lines = by_task.get(task.pk, [])
         task_nodes[task.pk] = Node("task", task, roll(lines), targets=lines)
-    action_nodes = []
     by_action = defaultdict(list)
     for task in tasks:
         if task.pk in task_nodes:
@@ -181,7 +176,6 @@ def board(plan: pm.Plan, *, year: int | None = None, unit: OrgUnit | None = None
             continue
         lines = [line for k in kids for line in k.targets]
         node = Node("action", action, roll(lines), children=kids)
-        action_nodes.append(node)
         domain_children[action.domain_id].append(node)
     domain_nodes = []
     for d in domains:

@@ -40,7 +40,7 @@ from cfcity.accounts.access import visible_to
 from cfcity.orgs.models import OrgUnit
 from cfcity.plans import display
 from cfcity.plans import models as pm
-from cfcity.reporting.models import Assignment, Period, Report, ReportValue, TargetShare
+from cfcity.reporting.models import EVER_SENT, Assignment, Period, Report, ReportValue, TargetShare
 
 from .models import STATUS_CHOICES, TargetStatus, Warning
 
@@ -48,8 +48,6 @@ K = Warning.Kind
 SEV = Warning.Severity
 # the kinds these rules own (rectification warnings belong to supervision)
 RULE_KINDS = (K.OFF_TRACK, K.AT_RISK, K.OVERDUE, K.STALE, K.OUTLIER, K.NOT_STARTED)
-SENT = (Report.Status.SUBMITTED, Report.Status.APPROVED, Report.Status.ACCEPTED)
-EVER_SENT = (*SENT, Report.Status.SUPERSEDED)  # a superseded revision had been accepted
 STATUS_LABELS = dict(STATUS_CHOICES)
 SEVERITY_RANK = {SEV.HIGH: 0, SEV.MEDIUM: 1, SEV.LOW: 2}
 
@@ -353,7 +351,7 @@ def refresh(plan: pm.Plan, *, as_of: datetime.date | None = None) -> int:
 
 # --- who sees what ---------------------------------------------------------------------------
 
-def _severity_order():
+def severity_order():
     return Case(*(When(severity=s, then=Value(rank)) for s, rank in SEVERITY_RANK.items()),
                 default=Value(9), output_field=IntegerField())
 
@@ -363,7 +361,7 @@ def active(queryset=None):
     qs = Warning.objects.all() if queryset is None else queryset
     return (qs.filter(resolved_at__isnull=True)
             .select_related("org_unit", "plan", "task", "target", "period")
-            .order_by(_severity_order(), "org_unit__name", "-first_seen", "id"))
+            .order_by(severity_order(), "org_unit__name", "-first_seen", "id"))
 
 
 def for_user(user, limit: int | None = 20) -> list[Warning]:

@@ -42,6 +42,19 @@ def kind_label(kind: str | None) -> str:
     return K(kind).label if kind in K.values else str(kind)
 
 
+# the words a plan uses for units of a kind: 每个镇（街道）, 村（社区）, 中小学校 …
+KIND_WORDS = {"镇": K.TOWN, "街道": K.TOWN, "村": K.VILLAGE, "社区": K.VILLAGE, "学校": K.SCHOOL,
+              "幼儿园": K.KINDERGARTEN, "医院": K.HOSPITAL}
+
+
+def kind_named_in(text: str | None) -> str | None:
+    """The kind of unit ``text`` speaks of (a per_unit target's “镇（街道）”), or None."""
+    for word, kind in KIND_WORDS.items():
+        if text and word in text:
+            return kind
+    return None
+
+
 def nesting_problem(kind: str, parent_kind: str | None) -> str | None:
     """Why a unit of ``kind`` may not sit under a unit of ``parent_kind`` (None = at the top),
     as a Chinese sentence; None when it may."""

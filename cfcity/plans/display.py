@@ -152,9 +152,8 @@ def entry_hint(t, unit_kind: str | None = None) -> str:
     """One sentence under the input box: what number the reporter is asked for."""
     if t.kind == "per_unit":
         per = t.per or "单位"
-        own = {"town": ("镇", "街道"), "village": ("村", "社区"), "school": ("学校",),
-               "kindergarten": ("幼儿园",), "hospital": ("医院",)}.get(unit_kind or "", ())
-        if any(w in per for w in own):  # the unit concerned reports for itself
+        from cfcity.orgs.tree import kind_named_in  # here only: the rest of display needs no Django
+        if unit_kind and kind_named_in(per) == unit_kind:  # the unit concerned reports for itself
             return "填写本单位已配备的人数。"
         return f"填写已按要求配备的{per}个数（本单位管辖范围内）。"
     return ENTRY_HINTS.get(t.kind, "")

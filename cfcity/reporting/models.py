@@ -133,6 +133,11 @@ class Report(models.Model):
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
 
+# a report that has gone up for review; a superseded revision had been accepted before
+SENT = (Report.Status.SUBMITTED, Report.Status.APPROVED, Report.Status.ACCEPTED)
+EVER_SENT = (*SENT, Report.Status.SUPERSEDED)
+
+
 class ReportValue(models.Model):
     """The value a unit reports for one target of the task in the period."""
 

@@ -12,7 +12,7 @@ from django.db.models import Sum
 from cfcity.audit.services import log_action
 from cfcity.plans import models as pm
 
-from .models import Assignment, Period, Report, TargetShare
+from .models import SENT, Assignment, Period, Report, TargetShare
 
 # the reporting window around the end of a period, in days (settings may change them later)
 OPENS_BEFORE_END = 30
@@ -233,8 +233,7 @@ class Owed:
         if today is None:
             from django.utils import timezone
             today = timezone.localdate()
-        done = self.report is not None and self.report.status in (
-            Report.Status.SUBMITTED, Report.Status.APPROVED, Report.Status.ACCEPTED)
+        done = self.report is not None and self.report.status in SENT
         return not done and today > self.period.deadline
 
 

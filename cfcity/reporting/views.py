@@ -2,8 +2,6 @@
 Thin: every object comes through the access layer, every change through workflow."""
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied

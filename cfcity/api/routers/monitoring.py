@@ -3,12 +3,13 @@ dashboards show them. Plans through ``access.visible_plans``; a town's own verdi
 warnings through ``access.visible_to`` on their unit — outside the scope is a 404 or absent."""
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.http import Http404
 from ninja import Query, Router
 
 from cfcity.accounts import access
 from cfcity.monitoring import engine
+from cfcity.monitoring import warnings as warning_rules
 from cfcity.monitoring.models import TargetStatus, Warning
 from cfcity.monitoring.summaries import as_assessment
 from cfcity.monitoring.services import thresholds
@@ -80,6 +81,4 @@ def list_warnings(request, plan: int | None = Query(None, description="只列这
         qs = qs.filter(plan_id=plan)
     if active:
         qs = qs.filter(resolved_at__isnull=True)
-    rank = Case(*(When(severity=s, then=Value(i)) for i, s in enumerate(Warning.Severity.values)),
-                output_field=IntegerField())
-    return page(qs.order_by("resolved_at", rank, "org_unit__name", "id"), limit, offset, lambda rows: [_warning(w) for w in rows])
+    return page(qs.order_by("resolved_at", warning_rules.severity_order(), "org_unit__name", "id"), limit, offset, lambda rows: [_warning(w) for w in rows])

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from cfcity.orgs.models import OrgUnit
 from cfcity.plans import models as pm
-from cfcity.reporting.models import Assignment, Period, Report
+from cfcity.reporting.models import EVER_SENT, Assignment, Period, Report
 
 from .. import summaries
 from . import common, xlsx
@@ -110,7 +110,7 @@ def collect(plan: pm.Plan, params: dict, *, today: datetime.date | None = None) 
     by_id = {p.pk: p for p in periods}
     sent: dict[tuple[int, int, int], datetime.datetime | None] = {}
     for task_id, unit_id, period_id, at in (
-            Report.objects.filter(period_id__in=by_id, status__in=summaries.SENT)
+            Report.objects.filter(period_id__in=by_id, status__in=EVER_SENT)
             .values_list("task_id", "org_unit_id", "period_id", "submitted_at")):
         key = (task_id, unit_id, period_id)
         if key not in sent or (at and sent[key] and at < sent[key]):
