@@ -4,6 +4,13 @@
 unit belongs to; ``unit`` — its own unit and the units below it (a town and its villages).
 ``write`` — may enter and change reports of units in scope; the other flags name the
 steps of later workflows (approve, review, supervise, evaluate).
+
+``personal`` — may open the register of children in difficulty (cfcity.welfare): the
+civil-affairs bureau's designated users for the whole area, a town's child welfare
+supervisor and a village's children's director for their own unit. No other role — not a
+superuser, not the administrator — sees a child's record; they see counts only.
+``audit`` — may search the audit log. Roles with ``personal`` must sign in with a second
+factor (TOTP).
 """
 from __future__ import annotations
 
@@ -21,6 +28,10 @@ class Role(models.TextChoices):
     INSPECTOR = "inspector", "督查人员"
     EVALUATOR = "evaluator", "第三方评估人员"
     ADMIN = "admin", "系统管理员"
+    WELFARE_OFFICER = "welfare_officer", "民政台账管理员"
+    WELFARE_SUPERVISOR = "welfare_supervisor", "儿童督导员"
+    CHILD_DIRECTOR = "child_director", "儿童主任"
+    AUDITOR = "auditor", "安全审计员"
 
 
 @dataclass(frozen=True)
@@ -32,10 +43,12 @@ class Rules:
     supervise: bool = False  # inspections and findings
     evaluate: bool = False  # third-party scoring
     manage_users: bool = False
+    personal: bool = False  # children's personal records, in scope
+    audit: bool = False  # read the audit log
 
 
 RULES: dict[str, Rules] = {
-    Role.COORDINATOR: Rules("area", write=True, review=True, supervise=True),
+    Role.COORDINATOR: Rules("area", write=True, review=True, supervise=True, audit=True),
     Role.DEPT_REPORTER: Rules("unit", write=True),
     Role.DEPT_APPROVER: Rules("unit", write=True, approve=True),
     Role.TOWN_REPORTER: Rules("unit", write=True),
@@ -43,8 +56,18 @@ RULES: dict[str, Rules] = {
     Role.INSPECTOR: Rules("area", supervise=True),
     Role.EVALUATOR: Rules("area", evaluate=True),
     Role.ADMIN: Rules("area", manage_users=True),
+    Role.WELFARE_OFFICER: Rules("area", personal=True),
+    Role.WELFARE_SUPERVISOR: Rules("unit", personal=True),
+    Role.CHILD_DIRECTOR: Rules("unit", personal=True),
+    Role.AUDITOR: Rules("area", audit=True),
 }
 
 
 def rules_for(role: str) -> Rules:
     return RULES[Role(role)]
+
+
+def needs_second_factor(user) -> bool:
+    """Whoever may see children's personal records signs in with a TOTP code as well."""
+    m = getattr(user, "membership", None) if getattr(user, "is_authenticated", False) else None
+    return m is not None and rules_for(m.role).personal
