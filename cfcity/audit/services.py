@@ -1,9 +1,10 @@
 """``log_action``: the one way important writes are recorded (see models.AuditEntry)."""
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connection, transaction
 
-from .models import AuditEntry
+from . import chain
+from .models import AuditEntry, ChainHead
 
 # how each action reads to an official; codes not listed fall back to the code itself
 ACTION_LABELS = {
@@ -29,12 +30,41 @@ ACTION_LABELS = {
     "accounts.membership.changed": "调整用户单位或角色",
     "accounts.token.created": "创建 API 令牌",
     "accounts.token.revoked": "撤销 API 令牌",
+    "accounts.twofactor.enrolled": "绑定两步验证",
+    "accounts.twofactor.failed": "两步验证码错误",
+    "accounts.twofactor.backup_used": "使用备用验证码登录",
+    "accounts.twofactor.reset": "重置两步验证",
     "orgs.unit.created": "新建单位",
     "monitoring.baseline.set": "设置基期值",
     "monitoring.judgement.set": "判断节点任务",
     "monitoring.report.started": "生成监测报告",
     "monitoring.digest.sent": "发送监测提醒邮件",
     "monitoring.digest.summary": "发送监测预警日报",
+    "backup.created": "备份数据",
+    "backup.restored": "从备份恢复数据",
+    "audit.archive.created": "归档操作记录",
+    "audit.log.searched": "查询操作记录",
+    "admin.object.added": "后台新增",
+    "admin.object.changed": "后台修改",
+    "admin.object.deleted": "后台删除",
+    "welfare.export.downloaded": "下载个人信息导出",
+    "welfare.child.registered": "困境儿童建档",
+    "welfare.child.changed": "修改困境儿童信息",
+    "welfare.child.viewed_full": "查看困境儿童完整信息",
+    "welfare.child.closed": "困境儿童销档",
+    "welfare.child.anonymised": "匿名化困境儿童记录",
+    "welfare.support.added": "登记保障记录",
+    "welfare.visit.added": "登记走访记录",
+    "welfare.deletion.requested": "申请删除困境儿童记录",
+    "welfare.deletion.decided": "审批删除申请",
+    "welfare.export.requested": "申请导出个人信息",
+    "welfare.export.decided": "审批个人信息导出",
+    "welfare.worker.appointed": "登记儿童督导员/儿童主任",
+    "welfare.worker.left": "登记儿童督导员/儿童主任离任",
+    "welfare.training.added": "登记培训记录",
+    "welfare.alert.raised": "安全提醒",
+    "welfare.alert.acknowledged": "确认安全提醒",
+    "welfare.keys.rotated": "轮换个人信息加密密钥",
 }
 
 
@@ -47,14 +77,33 @@ def log_action(action: str, *, actor=None, obj=None, org_unit=None, data: dict |
     transaction of the write it records; outside one it opens its own."""
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    return append(
+        action=action,
+        actor=actor,
+        actor_name=(actor.get_username() if actor else ""),
+        object_type=(obj._meta.label_lower if obj is not None else ""),
+        object_id=(str(obj.pk) if obj is not None else ""),
+        object_repr=(str(obj)[:300] if obj is not None else ""),
+        org_unit=org_unit,
+        data=data,
+    )
+
+
+def append(*, actor=None, org_unit=None, data=None, **fields) -> AuditEntry:
+    """Add one entry at the end of the hash chain (``chain.py``), in the caller's
+    transaction: take the append lock, link to the chain head, move the head on."""
     with transaction.atomic():
-        return AuditEntry.objects.create(
-            action=action,
-            actor=actor,
-            actor_name=(actor.get_username() if actor else ""),
-            object_type=(obj._meta.label_lower if obj is not None else ""),
-            object_id=(str(obj.pk) if obj is not None else ""),
-            object_repr=(str(obj)[:300] if obj is not None else ""),
-            org_unit=org_unit,
-            data=data or {},
-        )
+        chain.lock(connection)
+        head = ChainHead.objects.select_for_update().filter(pk=1).first()
+        entry = AuditEntry(actor=actor, actor_ref=(actor.pk if actor else None),
+                           org_unit=org_unit, org_unit_ref=(org_unit.pk if org_unit else None),
+                           data=chain.normal_data(data), prev_hash=(head.last_hash if head else chain.GENESIS),
+                           **fields)
+        entry.entry_hash = chain.entry_hash(vars(entry))
+        entry.save()
+        if head:
+            ChainHead.objects.filter(pk=1).update(last_id=entry.pk, last_hash=entry.entry_hash,
+                                                  count=head.count + 1)
+        else:
+            ChainHead.objects.create(pk=1, last_id=entry.pk, last_hash=entry.entry_hash, count=1)
+        return entry
