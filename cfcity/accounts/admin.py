@@ -14,6 +14,14 @@ from .models import Membership, Profile
 
 User = get_user_model()
 
+# Second-factor devices are not edited in the admin: a device added or a key read there would
+# let an administrator sign in as a welfare officer, unaudited. Resets: `cfcity user reset-2fa`.
+# (django-otp's admin modules are imported before this one: they come first in INSTALLED_APPS.)
+for _model in ("otp_totp.TOTPDevice", "otp_static.StaticDevice"):
+    from django.apps import apps as _apps
+    if admin.site.is_registered(_apps.get_model(_model)):
+        admin.site.unregister(_apps.get_model(_model))
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):

@@ -21,7 +21,9 @@ class PasswordChangeRequiredMiddleware:
 
     @staticmethod
     def _exempt(path: str) -> bool:
-        allowed = (reverse("password_change"), reverse("logout"), settings.STATIC_URL)
+        # the second factor comes first (twofactor.TwoFactorRequiredMiddleware): its pages too
+        allowed = (reverse("password_change"), reverse("logout"), reverse("twofactor_verify"),
+                   settings.STATIC_URL)
         return any(path.startswith(prefix) for prefix in allowed)
 
 

@@ -20,11 +20,15 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from cfcity.accounts import tokens
+from cfcity.accounts import tokens, twofactor
 
 MISSING = "需要身份认证：请在请求头中加上 Authorization: Bearer <令牌>（令牌由管理员用 cfcity token 用户名 生成）"
 REJECTED = "API 令牌无效、已撤销或已过期，请向管理员申请新的令牌"
 CSRF_FAILED = "CSRF 校验失败：用浏览器登录状态调用写操作时，须在 X-CSRFToken 请求头中带上 CSRF 令牌"
+
+
+class SecondFactorRequired(AuthenticationError):
+    """A valid token of a user who must sign in with a TOTP code: refused, saying why."""
 
 
 class BearerToken(HttpBearer):
@@ -45,6 +49,8 @@ class BearerToken(HttpBearer):
         user = tokens.user_for_token(token)
         if user is None:
             raise AuthenticationError(401, REJECTED)
+        if twofactor.required(user):  # a token is one factor: not enough for these accounts yet
+            raise SecondFactorRequired(401, twofactor.API_REFUSED)
         request.user = user
         return user
 

@@ -12,6 +12,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from .auth import MISSING, REJECTED
@@ -98,9 +99,11 @@ def install(api) -> None:
         return unprocessable(request, [{"field": f, "message": m} for f, m in exc.errors.items()], api)
 
     def on_authentication(request, exc: AuthenticationError):
+        from .auth import SecondFactorRequired
+
         header = request.headers.get("Authorization")
-        response = api.create_response(request, {"detail": REJECTED if header else MISSING},
-                                       status=401)
+        detail = str(exc) if isinstance(exc, SecondFactorRequired) else REJECTED if header else MISSING
+        response = api.create_response(request, {"detail": detail}, status=401)
         response["WWW-Authenticate"] = 'Bearer realm="cfcity"'
         return response
 
@@ -130,6 +133,7 @@ def install(api) -> None:
     api.add_exception_handler(Exception, on_error)
 
 
+@csrf_exempt  # a 404 for any method: a POST to a mistyped address is not a CSRF failure page
 def not_found_view(request, *args, **kwargs):
     """Any other address under /api/: a JSON 404, not the site's HTML page."""
     return JsonResponse({"detail": "没有这个 API 地址，请查看 /api/docs 或 /api/openapi.json"},

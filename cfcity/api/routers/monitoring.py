@@ -15,7 +15,7 @@ from cfcity.monitoring.summaries import as_assessment
 from cfcity.monitoring.services import thresholds
 from cfcity.plans import models as pm
 
-from ..pagination import Limit, Offset, page
+from ..pagination import MAX_ID, Limit, Offset, page
 from ..schemas import Error, PlanStatusOut, ValidationErrorOut, WarningPage
 
 router = Router(tags=["监测预警"])
@@ -37,7 +37,7 @@ def _status(row: TargetStatus) -> dict:
             "as_of": row.as_of}
 
 
-@router.get("/plans/{plan_id}/status", response={200: PlanStatusOut, 401: Error, 404: Error},
+@router.get("/plans/{int:plan_id}/status", response={200: PlanStatusOut, 401: Error, 404: Error},
             summary="方案各目标进展",
             description="监测引擎对方案每个目标的最新评估（地区层面），以及您管理范围内各单位分解目标的评估；"
                         "overall 为方案全部目标的汇总（方法见 docs/methodology.md）。")
@@ -71,7 +71,7 @@ def _warning(w: Warning) -> dict:
 
 @router.get("/warnings", response={200: WarningPage, 401: Error, 422: ValidationErrorOut},
             summary="预警", description="您管理范围内单位的预警（默认只列未解除的），红色在前。")
-def list_warnings(request, plan: int | None = Query(None, description="只列这个行动方案的预警"),
+def list_warnings(request, plan: int | None = Query(None, ge=1, le=MAX_ID, description="只列这个行动方案的预警"),
                   active: bool = Query(True, description="false：也列出已解除的"),
                   limit: int = Limit, offset: int = Offset):
     user = request.auth

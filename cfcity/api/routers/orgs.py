@@ -9,7 +9,7 @@ from cfcity.orgs import services, tree
 from cfcity.orgs.models import OrgUnit
 
 from ..errors import NOT_FOUND, UnprocessableEntity
-from ..pagination import Limit, Offset, page
+from ..pagination import MAX_ID, Limit, Offset, page
 from ..schemas import Error, OrgPage, OrgUnitIn, OrgUnitOut, ValidationErrorOut
 
 router = Router(tags=["单位"])
@@ -33,7 +33,7 @@ def unit_rows(units: list[OrgUnit]) -> list[dict]:
 
 @router.get("", response={200: OrgPage, 401: Error, 422: ValidationErrorOut},
             summary="列出单位", description="您的管理范围内的单位（含下级），可按上级单位和类型筛选。")
-def list_orgs(request, parent: int | None = Query(None, description="只列出这个上级单位的直属下级"),
+def list_orgs(request, parent: int | None = Query(None, ge=1, le=MAX_ID, description="只列出这个上级单位的直属下级"),
               kind: OrgUnit.Kind | None = Query(None, description="只列出这一类型"),
               limit: int = Limit, offset: int = Offset):
     qs = access.visible_to(request.auth, OrgUnit.objects.all(), field="pk")

@@ -27,7 +27,7 @@ from cfcity.reporting import services, workflow
 from cfcity.reporting.models import Assignment, Period, Report
 
 from ..errors import INVALID, NOT_FOUND, UnprocessableEntity
-from ..pagination import Limit, Offset, page
+from ..pagination import MAX_ID, Limit, Offset, page
 from ..schemas import (CommentIn, Error, OwedOut, PeriodPage, ReasonIn, ReportDetail, ReportOpenIn,
                        ReportPage, ReportSaveIn, ValidationErrorOut)
 
@@ -119,7 +119,7 @@ def _answer(result, status: int = 200):
 
 @router.get("/periods", response={200: PeriodPage, 401: Error, 422: ValidationErrorOut},
             summary="列出填报周期", description="您所在地区及管理范围内各地区行动方案的填报周期，按起始日期排列。")
-def list_periods(request, plan: int | None = Query(None, description="只列出这个行动方案的周期"),
+def list_periods(request, plan: int | None = Query(None, ge=1, le=MAX_ID, description="只列出这个行动方案的周期"),
                  limit: int = Limit, offset: int = Offset):
     qs = _periods(request.auth)
     if plan is not None:
@@ -132,8 +132,8 @@ def list_periods(request, plan: int | None = Query(None, description="只列出�
             summary="单位应报任务",
             description="一个单位在某一周期应报的任务（牵头、配合、分解承担），各自的报告状态和是否逾期。"
                         "不写 unit 时为您本人所在单位。")
-def owed(request, period: int = Query(..., description="填报周期编号"),
-         unit: int | None = Query(None, description="单位编号（须在您的管理范围内）")):
+def owed(request, period: int = Query(..., ge=1, le=MAX_ID, description="填报周期编号"),
+         unit: int | None = Query(None, ge=1, le=MAX_ID, description="单位编号（须在您的管理范围内）")):
     user = request.auth
     found = _periods(user).filter(pk=period).first()
     if unit is None:
@@ -155,8 +155,8 @@ def owed(request, period: int = Query(..., description="填报周期编号"),
 
 @router.get("/reports", response={200: ReportPage, 401: Error, 422: ValidationErrorOut},
             summary="列出报告", description="您管理范围内各单位的报告，可按周期、单位、状态筛选。")
-def list_reports(request, period: int | None = Query(None, description="填报周期编号"),
-                 unit: int | None = Query(None, description="填报单位编号"),
+def list_reports(request, period: int | None = Query(None, ge=1, le=MAX_ID, description="填报周期编号"),
+                 unit: int | None = Query(None, ge=1, le=MAX_ID, description="填报单位编号"),
                  status: Report.Status | None = Query(None, description="状态"),
                  limit: int = Limit, offset: int = Offset):
     qs = _reports(request.auth)

@@ -87,6 +87,10 @@
     });
   }
 
+  /* Tooltips drawn inside the chart, not as HTML: ECharts' HTML tooltips carry style="…"
+     attributes, which the Content-Security-Policy (style-src 'self') refuses. */
+  var TOOLTIP_MODE = "richText";
+
   function init(el, defaultHeight) {
     if (!global.echarts) {
       throw new Error("cfcityCharts: ECharts is not loaded (vendor/echarts/echarts.min.js)");
@@ -152,7 +156,7 @@
       legend: { data: legend, bottom: 0, show: points.length > 0 || expected.length > 0 || hasTarget,
                 textStyle: { fontFamily: FONT } },
       grid: { left: 8, right: 24, top: data.title ? 56 : 32, bottom: 36, outerBoundsMode: "same", outerBoundsContain: "all" },
-      tooltip: { trigger: "axis",
+      tooltip: { trigger: "axis", renderMode: TOOLTIP_MODE,
                  valueFormatter: function (v) { return withUnit(v, unit); } },
       xAxis: { type: "category", data: labels, boundaryGap: true,
                axisLabel: { fontFamily: FONT } },
@@ -188,7 +192,7 @@
       color: STATUSES.map(function (s) { return s.color; }),
       legend: { bottom: 0, itemWidth: 14, textStyle: { fontFamily: FONT } },
       grid: { left: 8, right: 24, top: data.title ? 40 : 12, bottom: 40, outerBoundsMode: "same", outerBoundsContain: "all" },
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
+      tooltip: { trigger: "axis", renderMode: TOOLTIP_MODE, axisPointer: { type: "shadow" },
                  valueFormatter: function (v) { return v + " 个目标"; } },
       xAxis: { type: "value", minInterval: 1, name: "目标数", nameLocation: "end" },
       yAxis: { type: "category", data: names, inverse: true,
