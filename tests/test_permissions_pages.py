@@ -31,6 +31,32 @@ PAGES = {
                               "approver": 200, "coordinator": 200, "leader": 200},
     "/plans/{plan}/periods/": {"anonymous": LOGIN, "reporter": 403, "edu_reporter": 403, "approver": 403,
                                "coordinator": 200, "leader": 403},
+    "/plans/": dict.fromkeys(PERSONAS, 200),
+    # the dashboards: everyone working under the plan; another area's plan (or a task of it
+    # under this plan's address) is a 404 for all of them
+    "/dashboard/": {p: 302 for p in PERSONAS},  # to the one plan (anonymous: to log in)
+    "/dashboard/{plan}/": {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 200)},
+    "/dashboard/{plan}/domains/{domain}/": {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 200)},
+    "/dashboard/{plan}/actions/{action}/": {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 200)},
+    "/dashboard/{plan}/tasks/{task}/": {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 200)},
+    "/dashboard/{other_plan}/": {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 404)},
+    "/dashboard/{other_plan}/tasks/{other_task}/": {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 404)},
+    "/dashboard/{plan}/tasks/{other_task}/": {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 404)},
+    # the monitoring reports: the plan's coordinator only; another area's plan or job a 404
+    "/monitoring/reports/": {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 403), "coordinator": 302},
+    "/monitoring/reports/{plan}/": {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 403), "coordinator": 200},
+    "/monitoring/reports/{other_plan}/": {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 404)},
+    "/monitoring/reports/jobs/{job}/": {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 403), "coordinator": 200},
+    "/monitoring/reports/jobs/{job}.json": {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 403), "coordinator": 200},
+    "/monitoring/reports/jobs/{job}/download": {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 403),
+                                                "coordinator": 200},
+    "/monitoring/reports/jobs/{other_job}/": {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 404)},
+    "/monitoring/reports/jobs/{other_job}/download": {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 404)},
+    # POST-only (tests/test_reporting_excel.py posts to it): a GET goes back to 我的填报
+    "/my/{period}/upload/": {p: 302 for p in PERSONAS},
+    "/accounts/login/": dict.fromkeys(PERSONAS, 200),
+    "/accounts/logout/": dict.fromkeys(PERSONAS, 405),  # POST only
+    "/accounts/password/": {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 200)},
 }
 # a save posted to that report: who may change it
 SAVE = {"anonymous": LOGIN, "reporter": 302, "edu_reporter": 404, "approver": 302,
@@ -46,8 +72,10 @@ def client_for(county, persona):
 
 def fill_path(path, county):
     evidence = county["evidence"].pk if "evidence" in county else 0
+    more = {k: county[k].pk if k in county else 0 for k in ("other_plan", "other_task", "job", "other_job")}
     return path.format(plan=county["plan"].pk, period=county["period"].pk, task=county["task"].pk,
-                       unit=county["health"].pk, evidence=evidence)
+                       unit=county["health"].pk, evidence=evidence, domain=county["task"].action.domain_id,
+                       action=county["task"].action_id, **more)
 
 
 @pytest.fixture
@@ -58,6 +86,23 @@ def opened(county, settings, tmp_path):
         "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
     report = workflow.open_report(county["task"], county["health"], county["period"], user=county["reporter"])
     county["evidence"] = workflow.add_evidence(report, user=county["reporter"], name="托育机构名单.pdf", data=PDF)
+    # another area's plan, and a finished report job of each plan
+    from django.core.files.base import ContentFile
+
+    from cfcity.monitoring.models import Job
+    from cfcity.plans import models as pm
+    from cfcity.plans import services as plan_services
+    from tests.conftest import make_plan
+    other = make_plan(doc_number="临政办发〔2023〕1号", title="临淄区儿童友好城市建设行动方案")
+    other.issuer = "临淄区人民政府办公室"
+    county["other_plan"] = plan_services.store_plan(other)
+    county["other_task"] = pm.Task.objects.filter(plan=county["other_plan"]).first()
+    for key, plan in (("job", county["plan"]), ("other_job", county["other_plan"])):
+        job = Job(kind="annual", params={"year": 2024, "format": "docx"}, plan=plan, status=Job.Status.DONE,
+                  filename="年度监测报告.docx", created_by=county["coordinator"])
+        job.file.save("annual.docx", ContentFile(b"PK\x03\x04 a report"), save=False)
+        job.save()
+        county[key] = job
     return county
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from cfcity import zipguard
 
 from .codes import code_problem
 from .models import OrgUnit
@@ -242,14 +243,13 @@ def _check_file(path: Path):
     if not head.startswith(b"PK"):
         raise OrgSheetError(not_xlsx)
     try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+        infos = zipguard.check_zip(path, max_unpacked=MAX_UNPACKED_BYTES, what=f"文件 {name} ")
+    except zipguard.ZipDamaged:
         raise OrgSheetError(not_xlsx) from None
+    except zipguard.ZipRefused as e:  # a zip bomb: refused before openpyxl unpacks anything
+        raise OrgSheetError(str(e)) from None
     if "xl/workbook.xml" not in {i.filename for i in infos}:
         raise OrgSheetError(not_xlsx)
-    if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-        raise OrgSheetError(f"文件 {name} 解压后过大，无法导入")
 
 
 def _cell_text(value) -> str | None:

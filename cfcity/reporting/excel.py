@@ -9,10 +9,11 @@ transaction, through the same workflow as the form (history, audit, optimistic l
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass
 
 from django.db import transaction
+
+from cfcity import zipguard
 
 from .models import Report
 from . import services, validation, workflow
@@ -24,6 +25,7 @@ NARRATIVE_HEADERS = ["任务编号", "任务", "进展状态", "进展情况", "
 STAGE_LABELS = dict(Report.Stage.choices)
 STAGE_BY_LABEL = {label: value for value, label in Report.Stage.choices}
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a unit's template unpacks to well under 1 MB
 
 
 @dataclass
@@ -100,10 +102,24 @@ def _open_workbook(data: bytes, name: str):
     if len(data) > MAX_UPLOAD_BYTES:
         raise SheetInvalid([CellProblem(name, 0, "文件", f"文件过大（{len(data) / 1024 / 1024:.1f} MB），"
                                                           f"填报表不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB")])
+    not_xlsx = "不是 Excel（.xlsx）文件，或文件已损坏"
+    if not data:
+        raise SheetInvalid([CellProblem(name, 0, "文件", "文件是空的")])
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise SheetInvalid([CellProblem(name, 0, "文件", "这是旧版 Excel（.xls）或加密的文件，请下载本系统的模板填写后上传")])
+    try:
+        # a zip bomb is refused here, before openpyxl inflates it (the whole workbook is loaded)
+        infos = zipguard.check_zip(data, max_unpacked=MAX_UNPACKED_BYTES, what="填报表")
+    except zipguard.ZipDamaged:
+        raise SheetInvalid([CellProblem(name, 0, "文件", not_xlsx)]) from None
+    except zipguard.ZipRefused as e:
+        raise SheetInvalid([CellProblem(name, 0, "文件", str(e))]) from None
+    if "xl/workbook.xml" not in {i.filename for i in infos}:
+        raise SheetInvalid([CellProblem(name, 0, "文件", not_xlsx)])
     try:
         return load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        raise SheetInvalid([CellProblem(name, 0, "文件", f"不是 Excel（.xlsx）文件，或文件已损坏（{type(e).__name__}）")])
+    except Exception as e:  # openpyxl raises many kinds of errors on a damaged file
+        raise SheetInvalid([CellProblem(name, 0, "文件", f"{not_xlsx}（{type(e).__name__}）")]) from None
 
 
 NOT_OWED = "本单位本周期不承担这项任务（请勿增加行或修改隐藏列）"

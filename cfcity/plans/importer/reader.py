@@ -14,9 +14,12 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from cfcity import zipguard
+
 from .errors import PlanDocumentError
 
 MAX_BYTES = 50 * 1024 * 1024  # a plan is a few hundred KB; refuse what cannot be one
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a .docx with its pictures, unpacked
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 DOC_SUFFIXES = {".docx", ".pdf"} | TEXT_SUFFIXES
@@ -118,13 +121,17 @@ def _docx_lines(raw: bytes, name: str) -> list[RawLine]:
     from docx.text.paragraph import Paragraph
 
     try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as z:
-            names = set(z.namelist())
+        # declared sizes checked first: python-docx loads every part into memory
+        names = {i.filename for i in zipguard.check_zip(raw, max_unpacked=MAX_UNPACKED_BYTES, what="Word 文档")}
         if "word/document.xml" not in names:
             raise PlanDocumentError("文件不是 Word 文档（缺少 word/document.xml），可能已损坏或是其他类型的压缩包", file=name)
         document = docx.Document(io.BytesIO(raw))
     except PlanDocumentError:
         raise
+    except zipguard.ZipDamaged:
+        raise PlanDocumentError("Word 文档已损坏，无法打开（BadZipFile）", file=name) from None
+    except zipguard.ZipRefused as e:
+        raise PlanDocumentError(str(e), file=name) from None
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as e:
         raise PlanDocumentError(f"Word 文档已损坏，无法打开（{type(e).__name__}）", file=name)
     except Exception as e:  # lxml errors and the like: still the user's file, not our bug

@@ -266,6 +266,8 @@ def load_structured(path: Path, raw: bytes) -> Plan:
             data = json.loads(text)
         except json.JSONDecodeError as e:
             raise PlanDocumentError(f"JSON 格式错误：{e.msg}（第{e.colno}列）", file=name, line=e.lineno)
+        except RecursionError:  # thousands of nested brackets: no plan is shaped like that
+            raise PlanDocumentError("JSON 嵌套层次过深，不是导出的行动方案文件", file=name) from None
     else:
         import yaml
 
@@ -275,4 +277,29 @@ def load_structured(path: Path, raw: bytes) -> Plan:
             mark = getattr(e, "problem_mark", None)
             raise PlanDocumentError(f"YAML 格式错误：{getattr(e, 'problem', e)}", file=name,
                                     line=(mark.line + 1) if mark else None)
+        except RecursionError:
+            raise PlanDocumentError("YAML 嵌套层次过深，不是导出的行动方案文件", file=name) from None
+    if _expanded_size_exceeds(data, MAX_VALUES):
+        # YAML aliases let 10 KB stand for a billion tasks (“billion laughs”); reading them
+        # out one by one would never end
+        raise PlanDocumentError(f"文件展开后超过 {MAX_VALUES} 个数据项，不是导出的行动方案文件", file=name)
     return from_dict(data, file=name)
+
+
+MAX_VALUES = 2_000_000  # the reference plan is a few thousand
+
+
+def _expanded_size_exceeds(data, limit: int) -> bool:
+    """Count the values as from_dict would visit them (a shared alias once per use), stopping
+    as soon as the count passes ``limit``."""
+    stack, n = [data], 0
+    while stack:
+        v = stack.pop()
+        n += 1
+        if n > limit:
+            return True
+        if isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return False
