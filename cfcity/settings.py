@@ -31,24 +31,36 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "cfcity.orgs",
     "axes",  # login throttling
+    "django_otp",  # second factor (cfcity.accounts.twofactor)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # one-time backup codes
     "cfcity.accounts",
     "cfcity.audit",
     "cfcity.plans",
     "cfcity.reporting",
     "cfcity.monitoring",
+    "cfcity.backup",  # cfcity backup create|verify|restore (no models)
+    "cfcity.welfare",
     "ninja",  # django-ninja (the API): its Swagger UI files are then served locally, not from a CDN
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Permissions-Policy, and the sandbox policy on downloads (after django-csp on the way out)
+    "cfcity.headers.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "cfcity.nulguard.RefuseNulBytes",  # a NUL in any parameter: 400, before it reaches a query
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # user.is_verified(): the session's second factor
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # who must sign in with a TOTP code sees only the enrol/verify pages until they have
+    "cfcity.accounts.twofactor.TwoFactorRequiredMiddleware",
     # a user whose password must change (first login, after a reset) sees only that page
     "cfcity.accounts.middleware.PasswordChangeRequiredMiddleware",
     "cfcity.accounts.middleware.SessionRefreshMiddleware",
@@ -228,10 +240,51 @@ if MONITORING_JOB_RUNNER not in ("thread", "inline"):
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
+# CFCITY_HTTPS: the site is reached over HTTPS only (through a proxy that terminates TLS):
+# plain HTTP is redirected, cookies go over HTTPS only, browsers are told so for a year (HSTS)
+HTTPS = envbool("HTTPS", False)
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False) or HTTPS
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS and envbool("HSTS_PRELOAD", False)
+# preloading is a decision for whoever owns the parent domain (and hard to undo): not a warning
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+if envbool("TRUST_X_FORWARDED_PROTO", False):  # only behind a proxy that always sets it
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = {  # cfcity.headers
+    "camera": [], "microphone": [], "geolocation": ["self"], "payment": [], "usb": [],
+}
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, no
+# inline code; the Swagger UI at /api/docs is the one exception (cfcity.api, docs/security.md)
+_SELF = "'self'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "object-src": ["'none'"],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# second factor (cfcity.accounts.twofactor): whoever may see children's personal records
+# (roles.needs_second_factor) always; everyone when CFCITY_REQUIRE_2FA_FOR_ALL
+REQUIRE_2FA_FOR_ALL = envbool("REQUIRE_2FA_FOR_ALL", False)
+OTP_TOTP_ISSUER = "儿童友好城市建设管理平台"
+OTP_TOTP_THROTTLE_FACTOR = 1  # after n wrong codes in a row, wait 2^(n-1) seconds
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # (the device admins are unregistered: accounts/admin.py)
 
 # --- warnings, reminders and their e-mail (cfcity.monitoring; docs/methodology.md) -------
 # stale: a target without new data for this many days; not_started: a report not begun
@@ -250,9 +303,40 @@ EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")  # or CFCITY_EMAIL_HOST_PASSWORD_FILE
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+# --- audit log (cfcity.audit; docs/security.md) ------------------------------------------
+# entries are kept at least this many days (the Cybersecurity Law: six months, art. 21), then
+# archived by `cfcity audit archive`, never deleted; less than 180 is refused
+CFCITY_AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", 180)
+if CFCITY_AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured(f"CFCITY_AUDIT_RETENTION_DAYS 不能少于 180 天（网络日志留存不少于六个月），"
+                               f"现为 {CFCITY_AUDIT_RETENTION_DAYS}")
+
+# --- children's personal records (cfcity.welfare; docs/security.md) -----------------------
+# keys: CFCITY_ENCRYPTION_KEYS (or _FILE), "<id>:<base64 of 32 bytes>" per line, first = active;
+# unset: a key file generated once in the data directory (embedded use only)
+ENCRYPTION_KEYS = envstr("ENCRYPTION_KEYS")
+ENCRYPTION_KEY_FILE = DATA_DIR / "encryption.keys"
+CIPHER = envstr("CIPHER", "aes-256-gcm")  # or sm4-gcm (GB/T 39786)
+if CIPHER not in ("aes-256-gcm", "sm4-gcm"):
+    raise ImproperlyConfigured(f"CFCITY_CIPHER 应为 aes-256-gcm 或 sm4-gcm，现为 {CIPHER!r}")
+WELFARE = {
+    # counts below this are shown as "<5" in every count table and export
+    "suppress_below": _positive("WELFARE_SUPPRESS_BELOW", 5),
+    # a closed record is reviewed and anonymised this many years after it was closed
+    "retention_years": _positive("WELFARE_RETENTION_YEARS", 3),
+    # a child this old or older gives their own assent besides the guardian's consent
+    "assent_age": _positive("WELFARE_ASSENT_AGE", 8),
+    "export_days": _positive("WELFARE_EXPORT_DAYS", 30),  # an approved export expires after
+    "bulk_export_rows": _positive("WELFARE_BULK_EXPORT_ROWS", 50),  # larger: an alert
+    # more full-record views than this by one user within an hour: an alert
+    "full_views_per_hour": _positive("WELFARE_FULL_VIEWS_PER_HOUR", 20),
 }
+
+# every handler masks ID numbers, phone numbers and secrets (cfcity.logscrub); CFCITY_LOG_SQL
+# logs each SQL statement (with CFCITY_DEBUG=true only: Django records them only then)
+from cfcity.logscrub import logging_config  # noqa: E402
+
+LOG_LEVEL = (envstr("LOG_LEVEL", "WARNING") or "WARNING").upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(f"CFCITY_LOG_LEVEL 应为 DEBUG、INFO、WARNING 或 ERROR，现为 {LOG_LEVEL!r}")
+LOGGING = logging_config(LOG_LEVEL, sql=envbool("LOG_SQL", False))

@@ -17,6 +17,8 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),  # any other /api/ address: a JSON 404
     path("accounts/", include("cfcity.accounts.urls")),
     path("monitoring/reports/", include("cfcity.monitoring.report_urls")),
+    path("welfare/", include("cfcity.welfare.urls")),
+    path("audit/", include("cfcity.audit.urls")),
     path("", include("cfcity.reporting.urls")),
     path("", include("cfcity.monitoring.urls")),
     path("", include("cfcity.plans.urls")),

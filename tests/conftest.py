@@ -19,6 +19,8 @@ def pytest_configure(config):
     # login throttling would lock out tests that log in often (and the test client's
     # login() passes no request, which django-axes refuses); tests/test_auth.py turns it on
     settings.AXES_ENABLED = False
+    # a fixed test key for children's records (never a key file in the checkout's var/)
+    settings.ENCRYPTION_KEYS = "t1:" + "dGVzdHMtb25seS1ub3QtYS1rZXktMDEyMzQ1Njc4OWE="
 
 
 def make_plan(doc_number="示政办发〔2023〕7号", title="示例县儿童友好城市建设实施方案（2023—2025年）") -> Plan:

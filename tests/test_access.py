@@ -39,6 +39,16 @@ MATRIX = {
                                 "other_county": (0, 0), "city": (0, 0)}),
     Role.ADMIN: ("office", {"own": (1, 0), "other": (1, 0), "parent": (1, 0), "below": (1, 0),
                             "other_county": (0, 0), "city": (0, 0)}),
+    # the welfare roles and the auditor read org data in their scope and change none of it
+    # (children's records have their own access module: cfcity/welfare/access.py)
+    Role.WELFARE_OFFICER: ("office", {"own": (1, 0), "other": (1, 0), "parent": (1, 0), "below": (1, 0),
+                                      "other_county": (0, 0), "city": (0, 0)}),
+    Role.WELFARE_SUPERVISOR: ("town", {"own": (1, 0), "below": (1, 0), "other": (0, 0), "parent": (0, 0),
+                                       "other_county": (0, 0), "city": (0, 0)}),
+    Role.CHILD_DIRECTOR: ("village", {"own": (1, 0), "other": (0, 0), "parent": (0, 0),
+                                      "other_county": (0, 0), "city": (0, 0)}),
+    Role.AUDITOR: ("office", {"own": (1, 0), "other": (1, 0), "parent": (1, 0), "below": (1, 0),
+                              "other_county": (0, 0), "city": (0, 0)}),
 }
 # what each relation means for a user at a home unit
 RELATION = {
@@ -48,6 +58,7 @@ RELATION = {
             "other_county": "other_edu", "city": "city"},
     "town": {"own": "town", "below": "village", "other": "town2", "parent": "county",
              "other_county": "other_edu", "city": "city"},
+    "village": {"own": "village", "other": "town2", "parent": "town", "other_county": "other_edu", "city": "city"},
 }
 CASES = [(role, relation, rw) for role, (_, expect) in MATRIX.items() for relation in expect
          for rw in ("read", "write")]

@@ -92,6 +92,7 @@ class Warning(models.Model):
         OUTLIER = "outlier", "异常值"
         NOT_STARTED = "not_started", "临近期限未启动"
         RECTIFICATION = "rectification", "整改逾期"
+        ROSTER_GAP = "roster_gap", "未配备儿童督导员/儿童主任"
 
     class Severity(models.TextChoices):
         HIGH = "high", "红色"

@@ -47,7 +47,9 @@ from .models import STATUS_CHOICES, TargetStatus, Warning
 K = Warning.Kind
 SEV = Warning.Severity
 # the kinds these rules own (rectification warnings belong to supervision)
-RULE_KINDS = (K.OFF_TRACK, K.AT_RISK, K.OVERDUE, K.STALE, K.OUTLIER, K.NOT_STARTED)
+RULE_KINDS = (K.OFF_TRACK, K.AT_RISK, K.OVERDUE, K.STALE, K.OUTLIER, K.NOT_STARTED, K.ROSTER_GAP)
+# rules other apps add (cfcity.welfare: the roster's gaps): f(plan, as_of) -> list[Found]
+EXTRA_RULES: list = []
 STATUS_LABELS = dict(STATUS_CHOICES)
 SEVERITY_RANK = {SEV.HIGH: 0, SEV.MEDIUM: 1, SEV.LOW: 2}
 
@@ -309,6 +311,9 @@ def evaluate(plan: pm.Plan, *, as_of: datetime.date) -> list[Found]:
     found: dict[str, Found] = {}
     for rule in (_status_rules, _report_rules, _stale_rules, _outlier_rules):
         for f in rule(ctx):
+            found.setdefault(f.key, f)
+    for rule in EXTRA_RULES:
+        for f in rule(plan, as_of):
             found.setdefault(f.key, f)
     return list(found.values())
 

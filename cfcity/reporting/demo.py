@@ -42,6 +42,7 @@ from cfcity.orgs.models import OrgUnit
 from cfcity.plans import display, importer
 from cfcity.plans import models as pm
 from cfcity.plans import services as plan_services
+from cfcity.welfare import demo as welfare_demo
 
 from . import services, validation, workflow
 from .models import Assignment, Period, Report, TargetShare
@@ -161,7 +162,7 @@ def demo_usernames(reference: importer.Plan) -> list[str]:
                                                                       *t.cooperating_departments)))
     names = [f"{_abbr(d, depts)}_tb" for d in depts] + [f"{DEPT_ABBR[d]}_sh" for d in APPROVER_DEPTS]
     names += [f"{abbr}_tb" for abbr, _ in TOWNS.values()]
-    return names + ["fegw_xt", "lingdao", "ducha", "pinggu", "xtgl"]
+    return names + ["fegw_xt", "lingdao", "ducha", "pinggu", "xtgl", "shenji", *welfare_demo.USERNAMES]
 
 
 def _abbr(dept: str, all_depts: list[str]) -> str:
@@ -516,7 +517,7 @@ def _build(rng, seed, clock, reference, plan, progress) -> Result:
             people.append((f"{DEPT_ABBR[d]}_sh", depts[d], Role.DEPT_APPROVER))
     people += [(f"{abbr}_tb", towns[t], Role.TOWN_REPORTER) for t, (abbr, _) in TOWNS.items()]
     people += [("lingdao", area, Role.LEADER), ("ducha", inspection, Role.INSPECTOR),
-               ("pinggu", evaluation, Role.EVALUATOR), ("xtgl", area, Role.ADMIN)]
+               ("pinggu", evaluation, Role.EVALUATOR), ("xtgl", area, Role.ADMIN), ("shenji", area, Role.AUDITOR)]
     from cfcity.accounts import services as accounts
     for username, unit, role in people:
         name = _full_name(rng, taken)
@@ -602,6 +603,14 @@ def _build(rng, seed, clock, reference, plan, progress) -> Result:
 
     result.counts = writer.counts
     clock.set(clock.real)
+
+    # the register of children in difficulty and the roster (cfcity.welfare.demo)
+    def welfare_user(username, name, unit, role):
+        with _demo_hashing():
+            return accounts.create_user(username, name, unit, role, actor=None)
+    made = welfare_demo.build(area=area, rng=random.Random(f"{seed}:welfare"), create_user=welfare_user,
+                              last_period_end=periods[-1].ends if periods else None)
+    result.users += [DemoUser(*u) for u in made.users]
     log_action(MARKER_ACTION, actor=None, obj=plan, org_unit=area, data={
         "note": NOTE, "seed": seed, "users": len(result.users), "counts": writer.counts})
     return result

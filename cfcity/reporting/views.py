@@ -40,11 +40,17 @@ def _period(request, user) -> Period | None:
     plans = _plans(user)
     periods = Period.objects.filter(plan__in=plans)
     if request.GET.get("period"):
-        return get_object_or_404(periods, pk=request.GET["period"])
+        return get_object_or_404(periods, pk=_posted_id(request.GET["period"]))
     today = timezone.localdate()
     return (periods.filter(opens__lte=today, closes__gte=today).order_by("deadline").first()
             or periods.filter(ends__lt=today).order_by("-ends").first()
             or periods.order_by("starts").first())
+
+
+def _posted_id(raw: str) -> int:
+    """A number posted or typed in an address; anything else -1, which matches no row and
+    no report version (a tampered form gets a conflict or a 404, never an error page)."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else -1
 
 
 def _period_choices(period):
@@ -106,13 +112,15 @@ def report_form(request, period_id, task_id, unit_id):
         if action in ("save", "submit"):
             ids = [v.target_id for v in report.values.all()]
             report = workflow.save_report(
-                report, user=request.user, version=int(request.POST.get("version", 0)),
+                report, user=request.user, version=_posted_id(request.POST.get("version", "")),
                 narrative=request.POST.get("narrative", ""), stage=request.POST.get("stage"),
                 values={t: request.POST.get(f"value-{t}", "") for t in ids},
                 comments={t: request.POST.get(f"comment-{t}", "") for t in ids},
                 outlier_reasons={t: request.POST.get(f"reason-{t}", "") for t in ids})
             for f in request.FILES.getlist("evidence"):
-                workflow.add_evidence(report, user=request.user, name=f.name, data=f.read())
+                # never more than the limit into memory: one byte over is enough to refuse it
+                workflow.add_evidence(report, user=request.user, name=f.name,
+                                      data=f.read(workflow.MAX_EVIDENCE_BYTES + 1))
             if action == "submit":
                 report = workflow.submit(report, user=request.user)
                 messages.success(request, "已报送。")
@@ -332,15 +340,21 @@ def plan_periods(request, plan_id):
 @login_required
 def evidence_file(request, evidence_id):
     """An evidence file, for whoever may read its report (outside the scope: 404). Always a
-    download with the uploader's file name — never rendered inline, whatever it contains."""
+    download — never rendered inline, whatever it contains: only the types the upload accepts
+    (found in the bytes) are served, under a name ending in that type's extension (a "x.html"
+    that is really a PDF is saved as "x.pdf"); cfcity.headers adds the sandbox policy."""
     from django.http import FileResponse
 
     from .models import Evidence
     evidence = access.get_for_user(request.user, Evidence.objects.select_related("report"),
                                    field="report__org_unit", pk=evidence_id)
+    extension = workflow.ALLOWED_EVIDENCE.get(evidence.content_type)
+    if extension is None:
+        raise Http404("该文件的类型不在允许下载的范围内，请联系管理员")
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404("文件已不在存储中，请联系管理员")
-    return FileResponse(handle, as_attachment=True, filename=evidence.original_name,
-                        content_type=evidence.content_type or "application/octet-stream")
+    return FileResponse(handle, as_attachment=True,
+                        filename=workflow.download_name(evidence.original_name, extension),
+                        content_type=evidence.content_type)

@@ -202,6 +202,16 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+def download_name(name: str, extension: str) -> str:
+    """``name`` ending in ``extension`` (the type found in the bytes), so that a saved file
+    opens in the program for what it is: "报告.html" holding a PDF becomes "报告.pdf"."""
+    path = Path(name or "未命名")
+    same = {".jpg": {".jpg", ".jpeg"}}.get(extension, {extension})
+    if path.suffix.lower() in same:
+        return path.name
+    return (path.stem or "未命名") + extension
+
+
 def _office_type(data: bytes) -> str | None:
     import io
     import zipfile
@@ -212,11 +222,21 @@ def _office_type(data: bytes) -> str | None:
         return None
     if "[Content_Types].xml" not in names:
         return None
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        return None  # a macro-enabled document (.docm/.xlsm) saved under an x-name: refused
     for ctype, ext in ALLOWED_EVIDENCE.items():
         prefix = {".docx": "word/", ".xlsx": "xl/", ".pptx": "ppt/"}.get(ext)
         if prefix and any(n.startswith(prefix) for n in names):
             return ctype
     return None
+
+
+def _safe_name(name: str) -> str:
+    """The uploader's file name without any directory and without control characters (a NUL
+    is refused by PostgreSQL and breaks the download header)."""
+    import unicodedata
+    name = "".join(ch for ch in Path(name or "").name if unicodedata.category(ch)[0] != "C")
+    return name.strip()[:255] or "未命名"
 
 
 @transaction.atomic
@@ -234,7 +254,7 @@ def add_evidence(report: Report, *, user, name: str, data: bytes) -> Evidence:
         raise ReportingError(f"文件“{name}”不是可接受的类型（PDF、图片或 Word/Excel/PowerPoint 文档），"
                              f"或文件内容与扩展名不符")
     digest = hashlib.sha256(data).hexdigest()
-    ev = Evidence(report=report, original_name=Path(name).name[:255] or "未命名", content_type=ctype,
+    ev = Evidence(report=report, original_name=_safe_name(name), content_type=ctype,
                   extension=ALLOWED_EVIDENCE[ctype], size=len(data), sha256=digest, uploaded_by=user)
     ev.file.save("x", ContentFile(data), save=False)
     ev.save()
