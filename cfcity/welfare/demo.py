@@ -29,7 +29,9 @@ from cfcity.orgs.models import OrgUnit
 from . import idcard, measures, services
 from .models import Category, SupportKind, Worker
 
-REGION = "370321"
+# a valid-format address code that no county holds (山东省, no prefecture 99): every demo ID
+# number passes the GB 11643 check, and none can belong to a real person
+REGION = "379999"
 OFFICER_UNIT = "县民政局"
 # username, unit (a town, or "town/village"), role
 USERS = [("mzj_tz", OFFICER_UNIT, Role.WELFARE_OFFICER),
