@@ -29,6 +29,7 @@ PAGES = {
     "/welfare/": {"anonymous": LOGIN, **dict.fromkeys(WELFARE_ROLES, 200),
                   **dict.fromkeys(["coordinator", "leader", "health_reporter", "superuser"], STATS)},
     "/welfare/stats/": {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 200)},
+    "/welfare/stats/counts.xlsx": {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], 200)},
     "/welfare/children/new/": ONLY(*WELFARE_ROLES),
     "/welfare/children/{child}/": RECORD,
     "/welfare/children/{child}/edit/": RECORD,

@@ -91,3 +91,26 @@ def by_town_and_category(area: OrgUnit) -> CountTable:
     return CountTable([c.label for c in cats],
                       [(t, cells[i], hide(row_totals[i])) for i, t in enumerate(towns)],
                       [hide(v) for v in col_totals], hide(sum(row_totals)))
+
+
+def counts_xlsx(area: OrgUnit, table: CountTable) -> bytes:
+    """``table`` as a workbook, suppressed exactly as on the page (town names are the only
+    text, neutralised against formula injection all the same)."""
+    import io
+
+    from openpyxl import Workbook
+
+    from .export import neutralise
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "困境儿童统计"
+    ws.append([neutralise(f"{area.name}困境儿童统计（1 至 {threshold() - 1} 人的格子显示为“<{threshold()}”，"
+                          "能由合计推算出的格子一并隐去；只统计监护人同意用于统计的在册儿童）")])
+    ws.append(["镇（街道）", *table.columns, "合计（人）"])
+    for town, cells, total in table.rows:
+        ws.append([neutralise(town.name), *[fmt(v) for v in cells], fmt(total)])
+    ws.append(["合计", *[fmt(v) for v in table.totals], fmt(table.total)])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -6,6 +6,7 @@ app_name = "welfare"
 urlpatterns = [
     path("", views.register, name="index"),
     path("stats/", views.stats_page, name="stats"),
+    path("stats/counts.xlsx", views.stats_xlsx, name="stats_xlsx"),
     path("children/new/", views.child_new, name="child_new"),
     path("children/<int:pk>/", views.child_detail, name="child"),
     path("children/<int:pk>/edit/", views.child_edit, name="child_edit"),

@@ -136,9 +136,8 @@ def register(request):
         "query": query.urlencode(), "may_edit": access.may(user, EDIT)})
 
 
-@login_required
-def stats_page(request):
-    """Counts only, for anyone of the area; small cells shown as “<5”."""
+def _stats_area(request):
+    """The area whose counts ``request.user`` asked for: their own; a superuser picks one."""
     user = request.user
     area, areas = access.area_of_user(user), []
     if area is None:
@@ -150,12 +149,30 @@ def stats_page(request):
         area = next((a for a in areas if str(a.pk) == wanted), areas[0] if areas else None)
         if area is None:
             raise PermissionDenied("还没有任何地区")
+    return area, areas
+
+
+@login_required
+def stats_page(request):
+    """Counts only, for anyone of the area; small cells shown as “<5”."""
+    area, areas = _stats_area(request)
     table = stats.by_town_and_category(area)
     rows = [(town, [stats.fmt(v) for v in cells], stats.fmt(total)) for town, cells, total in table.rows]
     return _render(request, "welfare/stats.html", {
         "area": area, "areas": areas, "columns": table.columns, "rows": rows,
         "totals": [stats.fmt(v) for v in table.totals], "total": stats.fmt(table.total),
         "threshold": stats.threshold()})
+
+
+@login_required
+def stats_xlsx(request):
+    """The same counts as a spreadsheet: the same suppression, no record-level data."""
+    area, _ = _stats_area(request)
+    data = stats.counts_xlsx(area, stats.by_town_and_category(area))
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="welfare-counts-{timezone.localdate():%Y%m%d}.xlsx"'
+
+    return response
 
 
 # --- one record -----------------------------------------------------------------------------

@@ -266,6 +266,22 @@ def test_the_counts_page_suppresses_small_cells(desk):
     assert signed_in(desk["health_reporter"]).get("/welfare/stats/").status_code == 200
 
 
+def test_the_counts_download_is_suppressed_the_same_way(desk):
+    import io
+
+    from openpyxl import load_workbook
+    r = signed_in(desk["leader"]).get("/welfare/stats/counts.xlsx")
+    assert r.status_code == 200 and r["Content-Disposition"].startswith("attachment")
+    ws = load_workbook(io.BytesIO(r.content)).active
+    rows = {row[0]: row[1:] for row in ws.iter_rows(min_row=3, values_only=True)}
+    page = signed_in(desk["leader"]).get("/welfare/stats/").context["rows"]
+    for town, cells, total in page:  # cell for cell what the page shows
+        assert list(rows[town.name]) == [*cells, total]
+    assert rows[desk["town"].name][0] == "<5"
+    flat = " ".join(str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None)
+    assert NAME not in flat and "张*明" not in flat
+
+
 # --- roster -----------------------------------------------------------------------------
 
 def test_the_roster_marks_gaps_masks_phones_and_takes_appointments(desk):
