@@ -162,7 +162,8 @@ def demo_usernames(reference: importer.Plan) -> list[str]:
                                                                       *t.cooperating_departments)))
     names = [f"{_abbr(d, depts)}_tb" for d in depts] + [f"{DEPT_ABBR[d]}_sh" for d in APPROVER_DEPTS]
     names += [f"{abbr}_tb" for abbr, _ in TOWNS.values()]
-    return names + ["fegw_xt", "lingdao", "ducha", "pinggu", "xtgl", "shenji", *welfare_demo.USERNAMES]
+    return names + ["fegw_xt", "lingdao", "ducha", "pinggu", "xtgl", "shenji", *welfare_demo.USERNAMES,
+                    *EXTENSION_USERNAMES]
 
 
 def _abbr(dept: str, all_depts: list[str]) -> str:
@@ -454,6 +455,27 @@ def _scenarios(jobs: list[tuple[Assignment, Period]], year: int, latest: bool, r
     return out
 
 
+@dataclass
+class DemoContext:
+    """What an app's demo extension gets: the demo county, its plan and yearly periods, a seed
+    for its own ``random.Random(f"{seed}:<app>")``, ``create_user(username, name, unit, role)``
+    and the simulated clock (``clock.set(datetime)`` to date what it writes; set it back to
+    ``clock.real`` before returning)."""
+    area: OrgUnit
+    plan: pm.Plan
+    periods: list
+    seed: int
+    create_user: object
+    clock: object
+
+
+# usernames the extensions will create (checked against the database before the demo starts)
+EXTENSION_USERNAMES: list[str] = []
+# f(DemoContext) -> list of (username, name, unit name, role label, password) tuples it made;
+# an app appends its own in its AppConfig.ready(); called in order, inside the demo's transaction
+EXTENSIONS: list = []
+
+
 def build(*, seed: int, reference: importer.Plan, plan: pm.Plan | None, progress=None) -> Result:
     """Write the whole demo in one transaction. ``progress``: a tqdm-like object or None."""
     rng = random.Random(seed)
@@ -611,6 +633,11 @@ def _build(rng, seed, clock, reference, plan, progress) -> Result:
     made = welfare_demo.build(area=area, rng=random.Random(f"{seed}:welfare"), create_user=welfare_user,
                               last_period_end=periods[-1].ends if periods else None)
     result.users += [DemoUser(*u) for u in made.users]
+    # later apps (supervision, work plans, cases …) add their part through EXTENSIONS
+    context = DemoContext(area=area, plan=plan, periods=periods, seed=seed, create_user=welfare_user,
+                          clock=clock)
+    for extend in EXTENSIONS:
+        result.users += [DemoUser(*u) for u in (extend(context) or [])]
     log_action(MARKER_ACTION, actor=None, obj=plan, org_unit=area, data={
         "note": NOTE, "seed": seed, "users": len(result.users), "counts": writer.counts})
     return result
