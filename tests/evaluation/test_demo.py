@@ -1,0 +1,35 @@
+"""``cfcity demo`` leaves one evaluation round, scored by the demo evaluator ``pinggu`` through
+the same services (audited), with at least one task where the evaluator and the engine
+disagree, and the summary builds and exports."""
+import io
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from cfcity.audit.models import AuditEntry
+from cfcity.evaluation import exports, summary
+from cfcity.evaluation.models import Round, Score
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def evidence_in_tmp(settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
+
+
+def test_the_demo_has_a_scored_round_with_a_disagreement():
+    call_command("demo", "--seed", "1", stdout=io.StringIO(), stderr=io.StringIO())
+    r = Round.objects.get()
+    assert r.year == 2024 and not r.closed and r.created_by.username == "fegw_xt"
+    assert r.items.count() == 5
+    scorers = set(Score.objects.values_list("scored_by__username", flat=True))
+    assert scorers == {"pinggu"}
+    assert AuditEntry.objects.filter(action="evaluation.score.set").count() == Score.objects.count() > 20
+    s = summary.build(r)
+    assert 10 <= s.overall.scored < s.overall.total
+    assert s.disagreements, [(t.task.number, t.verdict, t.engine_status) for t in s.tasks if t.score]
+    wb = load_workbook(io.BytesIO(exports.xlsx_bytes(s)))
+    assert sum(1 for row in wb["任务得分"].iter_rows(min_row=2, values_only=True) if row[8]) == len(s.disagreements)
