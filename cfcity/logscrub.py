@@ -35,11 +35,13 @@ SECRET_VALUE = re.compile(
     rf"(?P<name>{_SECRET_NAME})(?P<sep>[\"']?\s*(?:[:=：]|\s+is\s+)\s*[\"']?)(?P<value>[^\s\"'&,;)}}]+)",
     re.IGNORECASE)
 BEARER = re.compile(r"(?P<name>\b(?:Bearer|Basic|Token))\s+(?P<value>[A-Za-z0-9._~+/=-]{8,})")
+# a calendar feed's address carries its secret (/agenda/<token>.ics): request logs must not
+FEED_TOKEN = re.compile(r"(?P<path>/agenda/)[A-Za-z0-9_-]{8,}(?P<ext>\.ics)")
 PASSWORD_HASH = re.compile(r"\b(?:argon2|pbkdf2_sha256|pbkdf2_sha1|bcrypt_sha256|bcrypt|scrypt|md5)\$[A-Za-z0-9$=,+/._-]+")
 
 # tables whose rows are credentials; SQL touching them is logged without any literal
 CREDENTIAL_TABLES = re.compile(
-    r"\b(?:django_session|otp_totp_totpdevice|otp_static_\w+|accounts_apitoken|auth_user)\b",
+    r"\b(?:django_session|otp_totp_totpdevice|otp_static_\w+|accounts_apitoken|auth_user|agenda_calendarfeed)\b",
     re.IGNORECASE)
 SQL_LITERAL = re.compile(r"'(?:[^']|'')*'")
 _SECRET_KEYS = re.compile(rf"^(?:{_SECRET_NAME})$", re.IGNORECASE)
@@ -50,6 +52,7 @@ def scrub(text: str) -> str:
     if not text:
         return text
     text = PASSWORD_HASH.sub(SECRET_MASK, text)
+    text = FEED_TOKEN.sub(lambda m: f"{m['path']}{SECRET_MASK}{m['ext']}", text)
     text = BEARER.sub(lambda m: f"{m['name']} {SECRET_MASK}", text)
     text = SECRET_VALUE.sub(lambda m: f"{m['name']}{m['sep']}{SECRET_MASK}", text)
     text = ID_NUMBER.sub(ID_MASK, text)

@@ -41,6 +41,12 @@ INSTALLED_APPS = [
     "cfcity.monitoring",
     "cfcity.backup",  # cfcity backup create|verify|restore (no models)
     "cfcity.welfare",
+    "cfcity.supervision",  # inspections, findings and the rectification loop (督查整改)
+    "cfcity.evaluation",  # third-party evaluation: checklist, scores, summary beside the engine
+    "cfcity.workplans",  # annual work plans, target breakdown by year, children's budget
+    "cfcity.agenda",  # every deadline in one calendar, reminders, iCalendar feed
+    "cfcity.cases",  # good-practice cases, exchange meetings, the yearly case booklet
+    "cfcity.public",  # the public progress site: releases, published statuses and cases
     "ninja",  # django-ninja (the API): its Swagger UI files are then served locally, not from a CDN
 ]
 

@@ -19,6 +19,12 @@ urlpatterns = [
     path("monitoring/reports/", include("cfcity.monitoring.report_urls")),
     path("welfare/", include("cfcity.welfare.urls")),
     path("audit/", include("cfcity.audit.urls")),
+    path("supervision/", include("cfcity.supervision.urls")),
+    path("evaluation/", include("cfcity.evaluation.urls")),
+    path("workplans/", include("cfcity.workplans.urls")),
+    path("agenda/", include("cfcity.agenda.urls")),
+    path("public/", include("cfcity.public.urls")),  # no login: what was released
+    path("", include("cfcity.cases.urls")),
     path("", include("cfcity.reporting.urls")),
     path("", include("cfcity.monitoring.urls")),
     path("", include("cfcity.plans.urls")),

@@ -20,6 +20,8 @@ stale          low       the plan is running and the target's latest data is old
                          than ``stale_days`` (or it never had any since the plan began)
 outlier        low       a value of the latest period flagged as an outlier, in a
                          report awaiting review, or accepted without an explanation
+rectification  high/med  (cfcity.supervision, through EXTRA_RULES) a finding's deadline
+                         has passed and the responsible unit owes an answer
 =============  ========  ==========================================================
 
 Each warning names the unit that must act: the task's lead departments for a target of
@@ -46,8 +48,9 @@ from .models import STATUS_CHOICES, TargetStatus, Warning
 
 K = Warning.Kind
 SEV = Warning.Severity
-# the kinds these rules own (rectification warnings belong to supervision)
-RULE_KINDS = (K.OFF_TRACK, K.AT_RISK, K.OVERDUE, K.STALE, K.OUTLIER, K.NOT_STARTED, K.ROSTER_GAP)
+# the kinds refresh() keeps in line (rectification and roster_gap come from EXTRA_RULES)
+RULE_KINDS = (K.OFF_TRACK, K.AT_RISK, K.OVERDUE, K.STALE, K.OUTLIER, K.NOT_STARTED, K.ROSTER_GAP,
+              K.RECTIFICATION)
 # rules other apps add (cfcity.welfare: the roster's gaps): f(plan, as_of) -> list[Found]
 EXTRA_RULES: list = []
 STATUS_LABELS = dict(STATUS_CHOICES)

@@ -220,13 +220,15 @@ def test_keys_are_stable_and_refresh_is_idempotent(county):
     assert not Warning.objects.filter(plan=plan, resolved_at__isnull=False).exists()
 
 
-def test_warnings_of_other_kinds_are_left_alone(county):
+def test_a_rectification_warning_no_finding_stands_behind_is_resolved(county):
+    """Rectification warnings come from cfcity.supervision's rule in EXTRA_RULES (its own
+    tests: tests/supervision); refresh keeps them in line like every other kind."""
     plan = county["plan"]
     other = Warning.objects.create(plan=plan, kind="rectification", severity="high", org_unit=county["health"],
                                    key="rectification:finding:1", message="整改逾期", clear_by="完成整改")
     rules.refresh(plan, as_of=D(2024, 6, 1))
     other.refresh_from_db()
-    assert other.active
+    assert not other.active
 
 
 def test_each_user_sees_the_warnings_in_scope(county):

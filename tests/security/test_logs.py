@@ -57,6 +57,7 @@ def sql_logging():
     (f"密码：{PASSWORD}", PASSWORD), ("Authorization: Bearer cfc_abcdef0123456789", "abcdef0123456789"),
     ("token=cfc_abcdef0123456789", "abcdef0123456789"), ("api_key: k-123456789", "k-123456789"),
     ("argon2$argon2id$v=19$m=102400,t=2,p=8$c2FsdA$aGFzaA", "aGFzaA"),
+    ('"GET /agenda/Xq3-f9ZkLmN0pQrStUv_wx.ics HTTP/1.1" 404', "Xq3-f9ZkLmN0pQrStUv_wx"),
 ])
 def test_scrub_masks(text, gone):
     out = scrub(text)
