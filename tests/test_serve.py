@@ -82,8 +82,15 @@ def test_serve_first_and_second_start(start, tmp_path):
     assert "每千人口3岁以下婴幼儿托位数 ≥ 4.5 个（2025年）" in html
     css = wait_for(first.url + "/static/cfcity/site.css", first.proc, first.log)
     assert "--red" in css
+    # a calendar feed's address carries its secret: gunicorn's access log must not keep it
+    token = "Feedtoken-must-not-be-logged-0123"
+    try:
+        urllib.request.urlopen(f"{first.url}/agenda/{token}.ics", timeout=5)
+    except urllib.error.HTTPError as e:
+        assert e.code == 404
     first.stop()
     log = first.log.read_text()
+    assert "/agenda/" in log and token not in log
     match = ADMIN_LINE.search(log)
     assert match, log
     assert len(match.group(1)) >= 12

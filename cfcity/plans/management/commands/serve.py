@@ -50,6 +50,7 @@ def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
     return [sys.executable, "-m", "gunicorn", "cfcity.wsgi:application",
             "--bind", bind, "--workers", str(workers),
             "--access-logfile", "-", "--error-logfile", "-",
+            "--logger-class", "cfcity.gunicorn_logging.ScrubbedLogger",
             "--forwarded-allow-ips", "127.0.0.1", "--no-control-socket"]
 
 
