@@ -21,16 +21,7 @@ class FileRefused(ReportingError):
 
 
 def content_type(name: str, data: bytes) -> str:
-    if not data:
-        raise FileRefused(f"文件“{name}”是空的")
-    if len(data) > workflow.MAX_EVIDENCE_BYTES:
-        raise FileRefused(f"文件“{name}”过大（{len(data) / 1024 / 1024:.1f} MB），"
-                          f"每个文件不超过 {workflow.MAX_EVIDENCE_BYTES // 1024 // 1024} MB")
-    ctype = workflow.sniff(data[:16]) or (workflow._office_type(data) if data[:4] == b"PK\x03\x04" else None)
-    if ctype is None:
-        raise FileRefused(f"文件“{name}”不是可接受的类型（PDF、图片或 Word/Excel/PowerPoint 文档），"
-                          f"或文件内容与扩展名不符")
-    return ctype
+    return workflow.evidence_type(name, data, FileRefused)
 
 
 def clean_photo(name: str, data: bytes) -> tuple[bytes, str]:
@@ -59,6 +50,6 @@ def clean_photo(name: str, data: bytes) -> tuple[bytes, str]:
 
 def stored(name: str, data: bytes, ctype: str) -> dict:
     """The fields every stored file row keeps."""
-    return {"original_name": workflow._safe_name(name), "content_type": ctype,
+    return {"original_name": workflow.safe_name(name), "content_type": ctype,
             "extension": workflow.ALLOWED_EVIDENCE[ctype], "size": len(data),
             "sha256": hashlib.sha256(data).hexdigest()}

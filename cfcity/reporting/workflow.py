@@ -231,7 +231,7 @@ def _office_type(data: bytes) -> str | None:
     return None
 
 
-def _safe_name(name: str) -> str:
+def safe_name(name: str) -> str:
     """The uploader's file name without any directory and without control characters (a NUL
     is refused by PostgreSQL and breaks the download header)."""
     import unicodedata
@@ -239,22 +239,30 @@ def _safe_name(name: str) -> str:
     return name.strip()[:255] or "未命名"
 
 
+def evidence_type(name: str, data: bytes, error: type[Exception] = ReportingError) -> str:
+    """The content type of an uploaded file, read from its bytes; ``error`` (with the message
+    for the user) when it is empty, too big or not an accepted type. The one check for report
+    evidence, rectification evidence and case files."""
+    if not data:
+        raise error(f"文件“{name}”是空的")
+    if len(data) > MAX_EVIDENCE_BYTES:
+        raise error(f"文件“{name}”过大（{len(data) / 1024 / 1024:.1f} MB），"
+                    f"每个文件不超过 {MAX_EVIDENCE_BYTES // 1024 // 1024} MB")
+    ctype = sniff(data[:16]) or (_office_type(data) if data[:4] == b"PK\x03\x04" else None)
+    if ctype is None:
+        raise error(f"文件“{name}”不是可接受的类型（PDF、图片或 Word/Excel/PowerPoint 文档），"
+                    f"或文件内容与扩展名不符")
+    return ctype
+
+
 @transaction.atomic
 def add_evidence(report: Report, *, user, name: str, data: bytes) -> Evidence:
     _require(can_edit(user, report), "您无权修改该报告")
     if not report.editable:
         raise ReportingError(f"报告{report.get_status_display()}，不能添加材料")
-    if not data:
-        raise ReportingError(f"文件“{name}”是空的")
-    if len(data) > MAX_EVIDENCE_BYTES:
-        raise ReportingError(f"文件“{name}”过大（{len(data) / 1024 / 1024:.1f} MB），"
-                             f"每个文件不超过 {MAX_EVIDENCE_BYTES // 1024 // 1024} MB")
-    ctype = sniff(data[:16]) or (_office_type(data) if data[:4] == b"PK\x03\x04" else None)
-    if ctype is None:
-        raise ReportingError(f"文件“{name}”不是可接受的类型（PDF、图片或 Word/Excel/PowerPoint 文档），"
-                             f"或文件内容与扩展名不符")
+    ctype = evidence_type(name, data)
     digest = hashlib.sha256(data).hexdigest()
-    ev = Evidence(report=report, original_name=_safe_name(name), content_type=ctype,
+    ev = Evidence(report=report, original_name=safe_name(name), content_type=ctype,
                   extension=ALLOWED_EVIDENCE[ctype], size=len(data), sha256=digest, uploaded_by=user)
     ev.file.save("x", ContentFile(data), save=False)
     ev.save()

@@ -172,16 +172,7 @@ def add_finding(inspection: Inspection, *, user, org_unit, problem, required, de
 def check_file(name: str, data: bytes) -> str:
     """The content type of an evidence file, by the same rules as a report's evidence
     (cfcity.reporting.workflow): found in the bytes, at most 20 MB, no macros."""
-    if not data:
-        raise SupervisionError(f"文件“{name}”是空的")
-    if len(data) > MAX_EVIDENCE_BYTES:
-        raise SupervisionError(f"文件“{name}”过大（{len(data) / 1024 / 1024:.1f} MB），"
-                               f"每个文件不超过 {MAX_EVIDENCE_BYTES // 1024 // 1024} MB")
-    ctype = workflow.sniff(data[:16]) or (workflow._office_type(data) if data[:4] == b"PK\x03\x04" else None)
-    if ctype is None:
-        raise SupervisionError(f"文件“{name}”不是可接受的类型（PDF、图片或 Word/Excel/PowerPoint 文档），"
-                               f"或文件内容与扩展名不符")
-    return ctype
+    return workflow.evidence_type(name, data, SupervisionError)
 
 
 def _step(finding: Finding, user, action: str, to_status: str, text: str, **extra) -> Finding:
@@ -205,7 +196,7 @@ def answer(finding: Finding, *, user, text: str, files: list[tuple[str, bytes]] 
         raise SupervisionError(f"该问题{finding.get_status_display()}，现在不能报送整改情况")
     if not text.strip():
         raise SupervisionError("请写明整改措施和完成情况")
-    checked = [(workflow._safe_name(name), data, check_file(name, data)) for name, data in files]
+    checked = [(workflow.safe_name(name), data, check_file(name, data)) for name, data in files]
     event = _step(finding, user, "answered", S.ANSWERED, text.strip(), answered_at=timezone.now())
     for name, data, ctype in checked:
         digest = hashlib.sha256(data).hexdigest()
