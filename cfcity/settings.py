@@ -47,6 +47,12 @@ INSTALLED_APPS = [
     "cfcity.agenda",  # every deadline in one calendar, reminders, iCalendar feed
     "cfcity.cases",  # good-practice cases, exchange meetings, the yearly case booklet
     "cfcity.public",  # the public progress site: releases, published statuses and cases
+    "cfcity.spaces",  # child-friendly spaces: register, map, GeoJSON, the cumulative targets
+    "cfcity.lifecircle",  # the 15-minute child community life circle on a walking network
+    "cfcity.councils",  # children's councils (儿童议事会): members, meetings, proposals
+    "cfcity.voice",  # children's voice: the public message page, moderation, safeguarding
+    "cfcity.campaigns",  # children's works campaigns (video, song, drawing): submissions
+    "cfcity.assessments",  # child impact assessment (儿童影响评价)
     "ninja",  # django-ninja (the API): its Swagger UI files are then served locally, not from a CDN
 ]
 
@@ -188,7 +194,13 @@ STATIC_ROOT = DATA_DIR / "static"
 # {% static 'vendor/echarts/echarts.min.js' %}.
 NODE_MODULES = BASE_DIR.parent / "node_modules"
 # Only the files pages load are exposed (cfcity.vendor.VendorFinder), not whole packages.
-VENDOR_FILES = {"vendor/echarts/echarts.min.js": NODE_MODULES / "echarts" / "dist" / "echarts.min.js"}
+VENDOR_FILES = {"vendor/echarts/echarts.min.js": NODE_MODULES / "echarts" / "dist" / "echarts.min.js",
+                # the maps of child-friendly spaces and of the life circle (cfcity.spaces, cfcity.lifecircle)
+                "vendor/leaflet/leaflet.js": NODE_MODULES / "leaflet" / "dist" / "leaflet.js",
+                "vendor/leaflet/leaflet.css": NODE_MODULES / "leaflet" / "dist" / "leaflet.css",
+                **{f"vendor/leaflet/images/{n}": NODE_MODULES / "leaflet" / "dist" / "images" / n
+                   for n in ("layers.png", "layers-2x.png", "marker-icon.png", "marker-icon-2x.png",
+                             "marker-shadow.png")}}
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",

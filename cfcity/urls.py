@@ -23,6 +23,12 @@ urlpatterns = [
     path("evaluation/", include("cfcity.evaluation.urls")),
     path("workplans/", include("cfcity.workplans.urls")),
     path("agenda/", include("cfcity.agenda.urls")),
+    path("spaces/", include("cfcity.spaces.urls")),
+    path("lifecircle/", include("cfcity.lifecircle.urls")),
+    path("councils/", include("cfcity.councils.urls")),
+    path("voice/", include("cfcity.voice.urls")),  # the children's page itself needs no login
+    path("campaigns/", include("cfcity.campaigns.urls")),
+    path("assessments/", include("cfcity.assessments.urls")),
     path("public/", include("cfcity.public.urls")),  # no login: what was released
     path("", include("cfcity.cases.urls")),
     path("", include("cfcity.reporting.urls")),

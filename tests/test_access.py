@@ -49,6 +49,8 @@ MATRIX = {
                                       "other_county": (0, 0), "city": (0, 0)}),
     Role.AUDITOR: ("office", {"own": (1, 0), "other": (1, 0), "parent": (1, 0), "below": (1, 0),
                               "other_county": (0, 0), "city": (0, 0)}),
+    Role.SAFEGUARDING: ("office", {"own": (1, 0), "other": (1, 0), "parent": (1, 0), "below": (1, 0),
+                                   "other_county": (0, 0), "city": (0, 0)}),
 }
 # what each relation means for a user at a home unit
 RELATION = {

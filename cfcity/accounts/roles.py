@@ -9,8 +9,10 @@ steps of later workflows (approve, review, supervise, evaluate).
 civil-affairs bureau's designated users for the whole area, a town's child welfare
 supervisor and a village's children's director for their own unit. No other role — not a
 superuser, not the administrator — sees a child's record; they see counts only.
-``audit`` — may search the audit log. Roles with ``personal`` must sign in with a second
-factor (TOTP).
+``audit`` — may search the audit log. ``safeguard`` — the small restricted team that reads
+children's messages flagged as suggesting danger, before their personal details are scrubbed,
+and answers them (cfcity.voice). Roles with ``personal`` or ``safeguard`` must sign in with a
+second factor (TOTP).
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ class Role(models.TextChoices):
     WELFARE_SUPERVISOR = "welfare_supervisor", "儿童督导员"
     CHILD_DIRECTOR = "child_director", "儿童主任"
     AUDITOR = "auditor", "安全审计员"
+    SAFEGUARDING = "safeguarding", "儿童安全保护专员"
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Rules:
     manage_users: bool = False
     personal: bool = False  # children's personal records, in scope
     audit: bool = False  # read the audit log
+    safeguard: bool = False  # children's messages that suggest danger, unscrubbed (cfcity.voice)
 
 
 RULES: dict[str, Rules] = {
@@ -60,6 +64,7 @@ RULES: dict[str, Rules] = {
     Role.WELFARE_SUPERVISOR: Rules("unit", personal=True),
     Role.CHILD_DIRECTOR: Rules("unit", personal=True),
     Role.AUDITOR: Rules("area", audit=True),
+    Role.SAFEGUARDING: Rules("area", safeguard=True),
 }
 
 
@@ -70,4 +75,7 @@ def rules_for(role: str) -> Rules:
 def needs_second_factor(user) -> bool:
     """Whoever may see children's personal records signs in with a TOTP code as well."""
     m = getattr(user, "membership", None) if getattr(user, "is_authenticated", False) else None
-    return m is not None and rules_for(m.role).personal
+    if m is None:
+        return False
+    rules = rules_for(m.role)
+    return rules.personal or rules.safeguard

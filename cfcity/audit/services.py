@@ -101,6 +101,11 @@ ACTION_LABELS = {
 }
 
 
+def register_labels(labels: dict[str, str]) -> None:
+    """Later apps add the labels of their own actions from their AppConfig.ready()."""
+    ACTION_LABELS.update(labels)
+
+
 def action_label(code: str) -> str:
     return ACTION_LABELS.get(code, code)
 
