@@ -93,6 +93,8 @@ class Warning(models.Model):
         NOT_STARTED = "not_started", "临近期限未启动"
         RECTIFICATION = "rectification", "整改逾期"
         ROSTER_GAP = "roster_gap", "未配备儿童督导员/儿童主任"
+        PROPOSAL = "proposal", "儿童议事会建议答复逾期"
+        SAFEGUARDING = "safeguarding", "儿童安全留言响应超时"
 
     class Severity(models.TextChoices):
         HIGH = "high", "红色"

@@ -22,6 +22,10 @@ outlier        low       a value of the latest period flagged as an outlier, in 
                          report awaiting review, or accepted without an explanation
 rectification  high/med  (cfcity.supervision, through EXTRA_RULES) a finding's deadline
                          has passed and the responsible unit owes an answer
+proposal       medium    (cfcity.councils) a children's council proposal is unanswered
+                         past its answer date
+safeguarding   high      (cfcity.voice) a message that suggests a child is in danger has
+                         waited longer than the response-time target
 =============  ========  ==========================================================
 
 Each warning names the unit that must act: the task's lead departments for a target of
@@ -50,7 +54,7 @@ K = Warning.Kind
 SEV = Warning.Severity
 # the kinds refresh() keeps in line (rectification and roster_gap come from EXTRA_RULES)
 RULE_KINDS = (K.OFF_TRACK, K.AT_RISK, K.OVERDUE, K.STALE, K.OUTLIER, K.NOT_STARTED, K.ROSTER_GAP,
-              K.RECTIFICATION)
+              K.RECTIFICATION, K.PROPOSAL, K.SAFEGUARDING)
 # rules other apps add (cfcity.welfare: the roster's gaps): f(plan, as_of) -> list[Found]
 EXTRA_RULES: list = []
 STATUS_LABELS = dict(STATUS_CHOICES)
