@@ -3,6 +3,8 @@
 A target's value for the plan's area in a period is built from the units' values by the
 target's kind (docs/methodology.md, “汇总口径”):
 
+- where a register measures it (an observation without a report, at a department): the
+  register's figure for that period;
 - where departments report it: their value (the mean, when co-leads give the same figure);
 - else ``cumulative``: the sum over the units (each reports what it has built so far);
 - ``per_unit`` always becomes the share of the units concerned that have their supervisor
@@ -17,7 +19,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, Sum, When
+from django.db.models import Avg, Case, Count, F, IntegerField, Sum, When
 
 from cfcity.orgs.models import OrgUnit
 from cfcity.orgs.tree import kind_named_in
@@ -133,6 +135,12 @@ def area_inputs(plans: list[pm.Plan]) -> list[Input]:
     stats: dict[int, dict[int, dict[str, dict]]] = defaultdict(lambda: defaultdict(dict))
     for row in grouped:
         stats[row["target_id"]][row["period_id"]][row["org_unit__kind"]] = row
+    # a register's figure (spaces, life circle, welfare …: an observation without a report,
+    # written at a department) is the area's figure for its period, whatever co-leads typed
+    registered = {(r["target_id"], r["period_id"]): float(r["mean"]) for r in
+                  Observation.objects.filter(target__plan_id__in=plan_by_id, report__isnull=True,
+                                             org_unit__kind__in=COUNTY_KINDS)
+                  .values("target_id", "period_id").annotate(mean=Avg("value")).order_by()}
     assigned = defaultdict(int)
     for task_id, n in (Assignment.objects.filter(task__plan_id__in=plan_by_id).exclude(
             org_unit__kind__in=COUNTY_KINDS).values("task_id").annotate(n=Count("id"))
@@ -154,7 +162,9 @@ def area_inputs(plans: list[pm.Plan]) -> list[Input]:
                      else assigned.get(t.task_id, 0))
         by_period = {}
         for pid, kinds in periods.items():
-            if by_departments:
+            if (t.pk, pid) in registered:
+                by_period[pid] = registered[(t.pk, pid)]
+            elif by_departments:
                 rows = {k: r for k, r in kinds.items() if k in COUNTY_KINDS}
                 if rows:
                     by_period[pid] = _from_departments(rows)

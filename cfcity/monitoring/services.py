@@ -31,12 +31,16 @@ def record_observations(report: Report) -> int:
     """An accepted report's values become the unit's observations for its period (a
     correction replaces what the revision it corrects had said)."""
     now = timezone.now()
+    # a figure a register measures for this unit and period (report = none) is not replaced
+    # by a typed one: the register is the record (collect.py takes it as the area's figure)
+    kept = set(Observation.objects.filter(org_unit_id=report.org_unit_id, period_id=report.period_id,
+                                          report__isnull=True).values_list("target_id", flat=True))
     rows = [Observation(target_id=v.target_id, org_unit_id=report.org_unit_id, period_id=report.period_id,
                         value=v.value, report=report, accepted_at=now)
-            for v in report.values.all() if v.value is not None]
+            for v in report.values.all() if v.value is not None and v.target_id not in kept]
     cleared = {v.target_id for v in report.values.all() if v.value is None}
     if cleared:  # a correction that empties a value takes the old one out
-        Observation.objects.filter(target_id__in=cleared, org_unit_id=report.org_unit_id,
+        Observation.objects.filter(target_id__in=cleared - kept, org_unit_id=report.org_unit_id,
                                    period_id=report.period_id).delete()
     Observation.objects.bulk_create(rows, update_conflicts=True,
                                     unique_fields=["target", "org_unit", "period"],

@@ -93,42 +93,27 @@ def value(measure: str, area_id: int, as_of: datetime.date) -> Decimal | None:
     raise ValueError(measure)
 
 
-def _department(target: pm.Target) -> int | None:
-    if target.task_id is None:
-        return None
-    return (pm.TaskDepartment.objects.filter(task_id=target.task_id).order_by("order")
-            .values_list("org_unit_id", flat=True).first())
-
-
 def publish(plans=None, *, as_of: datetime.date | None = None, recompute: bool = True) -> int:
     """Write the register's figures as observations for every bound target, one per year
     period that has ended by ``as_of``, each as the register stood on the period's last day
     (the roster by appointment dates, children by registration and closing dates, support by
     its date) — the same footing as a department's yearly report. The running year shows at
     its end; the roster's gaps warn at once (``roster_rules``). Returns how many were written."""
+    from cfcity.monitoring import registers
     from cfcity.monitoring import services as monitoring
-    from cfcity.monitoring.models import Observation
-    from cfcity.reporting.models import Period
 
     as_of = as_of or timezone.localdate()
     plans = list(pm.Plan.objects.filter(area__isnull=False) if plans is None else plans)
     touched, written = [], 0
     for plan in plans:
-        periods = list(Period.objects.filter(plan=plan, kind=Period.Kind.YEAR, ends__lte=as_of))
-        bound = [(t, m, _department(t)) for t in plan.targets.all() if (m := measure_for(t))]
+        periods = registers.ended_years(plan, as_of)
+        bound = [(t, m, registers.lead_department(t)) for t in plan.targets.all() if (m := measure_for(t))]
         for target, m, unit_id in bound:
             if unit_id is None:
                 continue
             for period in periods:
-                v = value(m, plan.area_id, period.ends)
-                with transaction.atomic():
-                    if v is None:
-                        Observation.objects.filter(target=target, org_unit_id=unit_id, period=period,
-                                                   report__isnull=True).delete()
-                        continue
-                    Observation.objects.update_or_create(
-                        target=target, org_unit_id=unit_id, period=period,
-                        defaults={"value": v, "report": None, "accepted_at": timezone.now()})
+                if not registers.record(target, unit_id, period, value(m, plan.area_id, period.ends)):
+                    continue
                 written += 1
                 if plan not in touched:
                     touched.append(plan)
@@ -142,11 +127,9 @@ def _publish_now():
 
 
 def publish_soon():
-    """After a register write commits: refresh the figures (and the plan's statuses) — once
-    per transaction, however many writes it holds (the demo makes hundreds)."""
-    if any(entry[1] is _publish_now for entry in transaction.get_connection().run_on_commit):
-        return
-    transaction.on_commit(_publish_now)
+    """After a register write commits: refresh the figures (and the plan's statuses)."""
+    from cfcity.monitoring.registers import once_after_commit
+    once_after_commit(_publish_now)
 
 
 # --- warnings: a town without its supervisor, a village without its director ---------------

@@ -69,6 +69,25 @@ def test_department_figures_are_the_areas_and_co_leads_are_averaged(county):
     assert point == engine.Point(datetime.date(2024, 12, 31), 3.5)
 
 
+def test_a_registers_figure_is_the_areas_whatever_a_co_lead_typed(county, django_capture_on_commit_callbacks):
+    """A register (spaces, life circle, welfare …) writes its figure without a report at the
+    task's first lead department; a co-lead's accepted report for the same target and period
+    neither joins its mean nor replaces it, and a report of the register's own unit keeps
+    its typed value out of the register's row."""
+    plan, health, period = county["plan"], county["health"], county["period"]
+    target = county["task"].targets.get()
+    other = OrgUnit.objects.get(name="县发展改革局", parent=plan.area)
+    observe(target, health, period, 3.0)  # the register's figure (no report)
+    report = workflow.open_report(county["task"], health, period, user=county["reporter"])
+    accept(county, report, {target.pk: "7.5"}, django_capture_on_commit_callbacks)
+    kept = Observation.objects.get(target=target, org_unit=health, period=period)
+    assert (kept.value, kept.report_id) == (Decimal("3.0"), None)
+    Observation.objects.create(target=target, org_unit=other, period=period, value=Decimal("9"),
+                               report=report, accepted_at=timezone.now())  # a co-lead's typed figure
+    [point] = inputs_by_indicator(plan)[target.indicator].points
+    assert point == engine.Point(datetime.date(2024, 12, 31), 3.0)
+
+
 def test_cumulative_targets_sum_the_towns_when_no_department_reports(county):
     plan, period = county["plan"], county["period"]
     streets = pm.Target.objects.get(plan=plan, indicator="建设儿童友好街区")

@@ -1,0 +1,52 @@
+"""What every register that measures targets (welfare's register and roster, the spaces
+register, the life circle …) shares: where its figure is written, for which periods, and when.
+
+A register's figure is an ``Observation`` without a report, at the task's first lead
+department, one per year period that has ended, each as the register stood on the period's
+last day. ``collect.area_inputs`` takes it as the area's figure for that period, whatever
+co-leads typed, and an accepted report does not overwrite it (services.record_observations).
+"""
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from cfcity.plans import models as pm
+
+
+def lead_department(target: pm.Target) -> int | None:
+    """The unit a register's figure for ``target`` is written at: the task's first lead."""
+    if target.task_id is None:
+        return None
+    return (pm.TaskDepartment.objects.filter(task_id=target.task_id).order_by("order")
+            .values_list("org_unit_id", flat=True).first())
+
+
+def ended_years(plan: pm.Plan, as_of: datetime.date) -> list:
+    from cfcity.reporting.models import Period
+    return list(Period.objects.filter(plan=plan, kind=Period.Kind.YEAR, ends__lte=as_of).order_by("ends"))
+
+
+def record(target: pm.Target, unit_id: int, period, value: Decimal | None) -> bool:
+    """Write (or, for no figure, remove) the register's observation; True if one was written."""
+    from cfcity.monitoring.models import Observation
+    with transaction.atomic():
+        if value is None:
+            Observation.objects.filter(target=target, org_unit_id=unit_id, period=period,
+                                       report__isnull=True).delete()
+            return False
+        Observation.objects.update_or_create(
+            target=target, org_unit_id=unit_id, period=period,
+            defaults={"value": value, "report": None, "accepted_at": timezone.now()})
+    return True
+
+
+def once_after_commit(fn) -> None:
+    """Run ``fn`` after the current transaction commits — once, however many register writes
+    the transaction holds (the demo and an import make hundreds)."""
+    if any(entry[1] is fn for entry in transaction.get_connection().run_on_commit):
+        return
+    transaction.on_commit(fn)
