@@ -5,3 +5,13 @@ class SpacesConfig(AppConfig):
     name = "cfcity.spaces"
     label = "spaces"
     verbose_name = "儿童友好空间"
+
+    def ready(self):
+        from cfcity.audit.services import register_labels
+        from cfcity.reporting import demo as reporting_demo
+
+        from .demo import extend
+        from .services import LABELS
+        register_labels(LABELS)
+        if extend not in reporting_demo.EXTENSIONS:
+            reporting_demo.EXTENSIONS.append(extend)

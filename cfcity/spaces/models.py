@@ -104,3 +104,60 @@ class ResidentialCommunity(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def space_photo_path(instance, filename):
+    # never the uploaded name: a random name under the space's folder
+    import uuid
+    return f"spaces/{instance.space_id}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class ChecklistItem(models.Model):
+    """One item of the standard a kind of space is built to (安全防护, 适儿化设施 …)."""
+
+    kind = models.ForeignKey(SpaceKind, verbose_name="空间类型", on_delete=models.CASCADE,
+                             related_name="checklist")
+    text = models.CharField("要求", max_length=200)
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "建设标准要求"
+        verbose_name_plural = "建设标准要求"
+        ordering = ["kind", "order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class SpaceCheck(models.Model):
+    """A space meets one item of its kind's standard."""
+
+    space = models.ForeignKey(Space, verbose_name="空间", on_delete=models.CASCADE, related_name="checks")
+    item = models.ForeignKey(ChecklistItem, verbose_name="要求", on_delete=models.CASCADE, related_name="+")
+    ticked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="确认人", null=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    ticked_at = models.DateTimeField("确认时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "达标项"
+        verbose_name_plural = "达标项"
+        constraints = [models.UniqueConstraint(fields=["space", "item"], name="space_check_unique")]
+
+
+class SpacePhoto(models.Model):
+    space = models.ForeignKey(Space, verbose_name="空间", on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField("文件", upload_to=space_photo_path, max_length=300)
+    original_name = models.CharField("原文件名", max_length=255)
+    caption = models.CharField("说明（图片替代文字）", max_length=200)
+    content_type = models.CharField("类型", max_length=100)
+    extension = models.CharField("扩展名", max_length=10)
+    size = models.PositiveBigIntegerField("大小")
+    sha256 = models.CharField("校验值", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "空间照片"
+        verbose_name_plural = "空间照片"
+        ordering = ["space", "pk"]
