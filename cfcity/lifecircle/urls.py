@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "lifecircle"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.summary, name="summary"),
+    path("map/", views.map_page, name="map"),
+    path("results.geojson", views.results_geojson, name="geojson"),
+    path("network/", views.network_page, name="network"),
+    path("run/", views.run_now, name="run"),
+]
