@@ -65,7 +65,7 @@ def test_area_audit_roles_see_their_area_only(logged, who):
     assert not ids(logged["other_entry"], logged["unitless_entry"]) & seen
     page = r.content.decode()
     assert "保存报告" in page and "县卫生健康局" in page and "wjj_tb" in page
-    assert '<a href="/audit/">操作记录</a>' in page  # the nav link
+    assert '<a href="/audit/" aria-current="page">操作记录</a>' in page  # the nav link
 
 
 def test_the_other_county_sees_its_own(logged):

@@ -2,7 +2,8 @@
    Content-Security-Policy allows no inline script or on…= handler):
    data-autosubmit on a <select>: submit its form on change;
    data-confirm="…" on a <form>: ask before submitting;
-   data-print on a button: print the page. */
+   data-print on a button: print the page;
+   details.navgroup in the header: one open at a time, closed by a click elsewhere or Escape. */
 (function () {
   "use strict";
   document.addEventListener("change", function (e) {
@@ -16,5 +17,16 @@
   document.addEventListener("click", function (e) {
     var el = e.target.closest && e.target.closest("[data-print]");
     if (el) { window.print(); }
+    document.querySelectorAll("details.navgroup[open]").forEach(function (d) {
+      if (!d.contains(e.target)) { d.removeAttribute("open"); }
+    });
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") { return; }
+    document.querySelectorAll("details.navgroup[open]").forEach(function (d) {
+      d.removeAttribute("open");
+      var s = d.querySelector("summary");
+      if (s && d.contains(document.activeElement)) { s.focus(); }
+    });
   });
 })();
