@@ -296,6 +296,27 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# base map tiles of the maps (cfcity.spaces, cfcity.lifecircle): a URL template such as
+# http://tiles.intranet/{z}/{x}/{y}.png; empty = no base map, the maps draw their own layers only
+CFCITY_MAP_TILES = envstr("MAP_TILES", "") or ""
+CFCITY_MAP_ATTRIBUTION = envstr("MAP_ATTRIBUTION", "") or ""
+if CFCITY_MAP_TILES:
+    from urllib.parse import urlsplit as _urlsplit
+    _tiles = _urlsplit(CFCITY_MAP_TILES)
+    if _tiles.scheme not in ("http", "https") or not _tiles.netloc:
+        raise ImproperlyConfigured("CFCITY_MAP_TILES 应为 http(s):// 开头的瓦片地址模板，如 http://tiles.local/{z}/{x}/{y}.png")
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
+
+# children's voice (cfcity.voice) and works campaigns (cfcity.campaigns): messages or works per
+# client address; how soon a message that suggests danger must be answered; how many proxies
+# in front of the site set X-Forwarded-For (0: the address is REMOTE_ADDR; never trust more)
+CFCITY_VOICE_LIMITS = {"per_hour": _positive("VOICE_PER_HOUR", 5), "per_day": _positive("VOICE_PER_DAY", 20)}
+CAMPAIGN_SUBMIT_LIMITS = (_positive("CAMPAIGN_PER_HOUR", 20), _positive("CAMPAIGN_PER_DAY", 60))
+CFCITY_SAFEGUARDING_RESPONSE_HOURS = _positive("SAFEGUARDING_RESPONSE_HOURS", 24)
+CFCITY_TRUSTED_PROXY_HOPS = envint("TRUSTED_PROXY_HOPS", 0)
+if CFCITY_TRUSTED_PROXY_HOPS < 0:
+    raise ImproperlyConfigured(f"CFCITY_TRUSTED_PROXY_HOPS 不能为负数，现为 {CFCITY_TRUSTED_PROXY_HOPS}")
+
 # second factor (cfcity.accounts.twofactor): whoever may see children's personal records
 # (roles.needs_second_factor) always; everyone when CFCITY_REQUIRE_2FA_FOR_ALL
 REQUIRE_2FA_FOR_ALL = envbool("REQUIRE_2FA_FOR_ALL", False)

@@ -1,6 +1,7 @@
-"""Each app's part of ``cfcity demo`` (register, supervision, work plans, evaluation, cases and
-the public site), checked against one demo built once for this module: building it takes
-8–18 s, and every app's checks only read it. The checks live beside their apps
+"""Each app's part of ``cfcity demo`` (register, supervision, work plans, evaluation, cases, the
+public site, spaces, the life circle, councils, children's voice, campaigns, impact assessment),
+checked against one demo built once for this module: building it takes 10–25 s, and every
+app's checks only read it. The checks live beside their apps
 (tests/<app>/demo_checks.py); the demo's own workflow is tested in tests/test_demo.py."""
 import io
 
@@ -9,9 +10,15 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from cfcity.plans.models import Plan
+from tests.assessments import demo_checks as assessments
+from tests.campaigns import demo_checks as campaigns
 from tests.cases import demo_checks as cases
+from tests.councils import demo_checks as councils
 from tests.evaluation import demo_checks as evaluation
+from tests.lifecircle import demo_checks as lifecircle
+from tests.spaces import demo_checks as spaces
 from tests.supervision import demo_checks as supervision
+from tests.voice import demo_checks as voice
 from tests.welfare import demo_checks as welfare
 from tests.workplans import demo_checks as workplans
 
@@ -32,9 +39,13 @@ def built(django_db_setup, django_db_blocker, tmp_path_factory):
             call_command("flush", "--no-input", verbosity=0)
 
 
+APPS = {"welfare": welfare, "supervision": supervision, "workplans": workplans, "evaluation": evaluation,
+        "cases": cases, "spaces": spaces, "lifecircle": lifecircle, "councils": councils, "voice": voice,
+        "campaigns": campaigns, "assessments": assessments}
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("app", [welfare, supervision, workplans, evaluation, cases],
-                         ids=["welfare", "supervision", "workplans", "evaluation", "cases"])
+@pytest.mark.parametrize("app", list(APPS.values()), ids=list(APPS))
 def test_the_demo_has_each_apps_part(built, app):
     out, plan = built
     app.check_demo(out, plan)

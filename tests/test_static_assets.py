@@ -108,10 +108,14 @@ def test_settings_refuse_to_start_without_node_modules(tmp_path):
 
 
 def test_only_the_vendor_files_pages_use_are_collected(settings, tmp_path):
-    """Not ECharts' whole dist folder (51 MB): one file, found under its static path."""
+    """Not ECharts' whole dist folder (51 MB): the files pages load, each under its static path."""
     from cfcity.vendor import VendorFinder
     listed = [(storage.prefix, name) for name, storage in VendorFinder().list([])]
-    assert listed == [("vendor/echarts", "echarts.min.js")]
+    assert listed == [("vendor/echarts", "echarts.min.js"), ("vendor/leaflet", "leaflet.js"),
+                      ("vendor/leaflet", "leaflet.css"),
+                      *[("vendor/leaflet/images", n) for n in ("layers.png", "layers-2x.png", "marker-icon.png",
+                                                                "marker-icon-2x.png", "marker-shadow.png")]]
+    assert VendorFinder().find("vendor/leaflet/leaflet-src.js") is None  # in dist, not exposed
     assert VendorFinder().find("vendor/echarts/echarts.esm.js") is None  # in dist, not exposed
     settings.VENDOR_FILES = {"vendor/x/missing.js": tmp_path / "missing.js"}
     [error] = VendorFinder().check()

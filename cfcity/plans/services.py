@@ -234,7 +234,7 @@ def find_plan(key) -> m.Plan:
     """A plan by its number in cfcity (``plan list``) or by its 文号."""
     key = str(key).strip()
     found = None
-    if key.isdigit():
+    if key.isascii() and key.isdigit() and len(key) <= 18:
         found = m.Plan.objects.filter(pk=int(key)).first()
     if found is None and key:
         found = m.Plan.objects.filter(doc_number=key).first()

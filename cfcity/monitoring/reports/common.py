@@ -36,7 +36,7 @@ def _int(value, name: str) -> int:
     text = "" if value is None else str(value).strip()
     if not text:
         raise ReportError(f"请填写{name}")
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # "²" passes isdigit() but not int()
         raise ReportError(f"{name}应为整数，现为“{text[:20]}”")
     return int(text)
 
