@@ -49,3 +49,64 @@ APPS = {"welfare": welfare, "supervision": supervision, "workplans": workplans, 
 def test_the_demo_has_each_apps_part(built, app):
     out, plan = built
     app.check_demo(out, plan)
+
+
+def _text_of(response) -> str:
+    """What a person could read in a response: the page, or every XML part of an xlsx/docx."""
+    body = response.content if not getattr(response, "streaming", False) else b"".join(response.streaming_content)
+    if body[:2] == b"PK":
+        import zipfile
+        with zipfile.ZipFile(io.BytesIO(body)) as z:
+            return "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml"))
+    return body.decode("utf-8", "replace")
+
+
+@pytest.mark.django_db
+def test_no_childs_name_on_a_public_page_or_in_an_export(built):
+    """Every page a visitor can reach from the public site, the children's page and the works
+    gallery, and every export of the new registers, read for the children's names the demo
+    holds: council members' real names, registered children's names, and the name a demo child
+    typed into a message and a work (“我叫王小明…”)."""
+    from urllib.parse import urljoin, urlsplit
+
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from cfcity.assessments.models import ImpactAssessment
+    from cfcity.campaigns.models import Campaign
+    from cfcity.councils.models import CouncilMember
+    from cfcity.welfare.models import Child
+
+    names = {n for n in CouncilMember.objects.values_list("real_name", flat=True) if n}
+    names |= {c.name for c in Child.objects.all() if c.name}
+    names.add("王小明")
+    assert len(names) > 30
+
+    visitor, seen, queue = Client(), set(), ["/public/", "/voice/", "/voice/summary/", "/campaigns/"]
+    import re
+    while queue and len(seen) < 250:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        r = visitor.get(url)
+        assert r.status_code in (200, 302, 404), url
+        text = _text_of(r)
+        assert not [n for n in names if n in text], url
+        if r.get("Content-Type", "").startswith("text/html"):
+            for href in re.findall(r'(?:href|src)="([^"#]+)"', text):
+                path = urlsplit(urljoin(url, href)).path
+                if path.startswith(("/public/", "/voice/", "/campaigns/")) and path not in seen:
+                    queue.append(path)
+    assert len(seen) > 20
+
+    coordinator = Client()
+    coordinator.force_login(User.objects.get(username="fegw_xt"))
+    exports = ["/councils/export.xlsx", "/voice/messages/export.xlsx", "/spaces/spaces.geojson?download=1",
+               "/lifecircle/results.geojson",
+               *(f"/campaigns/manage/{c.pk}/export.xlsx" for c in Campaign.objects.all()),
+               *(f"/assessments/{a.pk}/report.docx" for a in ImpactAssessment.objects.all())]
+    for url in exports:
+        r = coordinator.get(url)
+        assert r.status_code == 200, url
+        assert not [n for n in names if n in _text_of(r)], url

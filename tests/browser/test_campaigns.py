@@ -2,6 +2,8 @@
 screen, the file picker takes a PNG, consent is ticked, the work code is shown; the gallery
 shows the approved drawing by pseudonym — under the strict CSP, with no violation."""
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import PHONE
 from tests.campaigns.factory import campaigns, png, stored  # noqa: F401
 
@@ -11,7 +13,7 @@ def test_a_drawing_from_a_phone(phone, campaigns, screenshot, tmp_path):
     violations = []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     page.goto(f"/campaigns/{g['campaign'].pk}/")
-    assert page.get_by_role("img", name="绘画作品《通过的画》").is_visible()
+    expect(page.get_by_role("img", name="绘画作品《通过的画》")).to_be_visible()  # waits for the lazy image
     assert "待审核的画" not in page.content()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "campaigns-gallery-phone")

@@ -71,7 +71,9 @@ def test_leader_dashboard_drill_down(page, phone, county, log_in, screenshot):
         assert row.locator('td[data-field="progress"]').inner_text().strip() == pct(s.progress)
         assert row.locator('td[data-field="expected"]').inner_text().strip() == pct(s.expected)
         seen.add(s.status)
-    assert len(seen) >= 3, seen  # the demo is a county with a mixed picture
+    # the demo is a county with a mixed picture (after the plan's end, every target with data
+    # is either reached or not: the milestone, too, is judged now — from the councils register)
+    assert {"achieved", "off_track"} <= seen, seen
     # the roll-up method sits next to the numbers it made
     expect(page.locator("section.overall .method")).to_contain_text("暂无数据按 0 分计入")
     expect(page.locator(".leagues")).to_contain_text("县卫生健康局")
