@@ -57,6 +57,18 @@ def rules_for_area(area_id: int | None):
     return DangerRule.objects.filter(Q(area__isnull=True) | Q(area_id=area_id), active=True)
 
 
+def ensure_defaults() -> int:
+    """The shared default rules (DEFAULTS), for each category that has none — as migration
+    0002 seeds them; for a database emptied since (the demo, tests). Returns how many were made."""
+    from .models import DangerRule
+    made = 0
+    for category, words in DEFAULTS.items():
+        if not DangerRule.objects.filter(area__isnull=True, category=category).exists():
+            DangerRule.objects.create(category=category, words="\n".join(words), active=True)
+            made += 1
+    return made
+
+
 def _word_lists(area_id: int | None) -> list[tuple[str, list[str]]]:
     """(category, words) of the rules in force. With no rule at all in the database (a
     database emptied and not migrated again) the defaults apply: a message that suggests

@@ -65,6 +65,8 @@ def extend(ctx) -> list:
     team_unit = OrgUnit.objects.filter(parent=area, name=TEAM_UNIT).first()
     if coordinator is None or team_unit is None:
         return []
+    from .danger import ensure_defaults
+    ensure_defaults()  # a demo into a database emptied since its migrations
     user, password = ctx.create_user("ertong_an", "安心", team_unit, Role.SAFEGUARDING)
     Profile.objects.filter(user=user).update(must_change_password=False)
     made = [("ertong_an", "安心", team_unit.name, Role.SAFEGUARDING.label, password)]

@@ -48,6 +48,8 @@ def receive(w, text, town="town", **kw):
 
 @pytest.fixture
 def voice(world):
+    from cfcity.voice.danger import ensure_defaults
+    ensure_defaults()  # a transactional test before this one may have emptied the table
     w = dict(world)
     w["civil"] = OrgUnit.objects.get_or_create(name="县民政局", parent=w["county"],
                                                defaults={"kind": OrgUnit.Kind.DEPARTMENT})[0]
