@@ -16,8 +16,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db import transaction
-from django.utils import timezone
 
 from cfcity.plans import models as pm
 
@@ -48,32 +46,24 @@ def publish(plans=None, *, as_of: datetime.date | None = None, recompute: bool =
     """Write the share covered as observations for every bound target, one per ended year
     period, as of its last day. Returns how many were written."""
     from cfcity.monitoring import registers
-    from cfcity.monitoring import services as monitoring
 
     from . import services
 
-    as_of = as_of or timezone.localdate()
-    plans = list(pm.Plan.objects.filter(area__isnull=False) if plans is None else plans)
-    touched, written = [], 0
-    for plan in plans:
-        bound = [(t, registers.lead_department(t)) for t in plan.targets.select_related("task") if measure_for(t)]
-        bound = [(t, u) for t, u in bound if u is not None]
-        if not bound:
-            continue
-        periods = registers.ended_years(plan, as_of)
-        p = services.params()
-        _, walk = services.walkable(plan.area, p)  # built once for all the years
-        for period in periods:
-            v = value(plan.area, period.ends, p, walk)
-            for target, unit_id in bound:
-                if not registers.record(target, unit_id, period, v):
-                    continue
-                written += 1
-                if plan not in touched:
-                    touched.append(plan)
-    if recompute and touched:
-        monitoring.recompute(touched, as_of=as_of)
-    return written
+    walks: dict[int, tuple] = {}  # the area's network, built once for all the years
+    shares: dict[tuple[int, datetime.date], Decimal | None] = {}  # one computation a year
+
+    def share(plan, target, key, day):
+        if plan.pk not in walks:
+            p = services.params()
+            walks[plan.pk] = (p, services.walkable(plan.area, p)[1])
+        if (plan.pk, day) not in shares:
+            p, walk = walks[plan.pk]
+            shares[(plan.pk, day)] = value(plan.area, day, p, walk)
+        return shares[(plan.pk, day)]
+
+    return registers.publish(plans, lambda plan: [(t, COVERAGE) for t in plan.targets.select_related("task")
+                                                  if measure_for(t)],
+                             share, as_of=as_of, recompute=recompute)
 
 
 def _publish_now():

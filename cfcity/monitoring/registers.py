@@ -44,6 +44,31 @@ def record(target: pm.Target, unit_id: int, period, value: Decimal | None) -> bo
     return True
 
 
+def publish(plans, bound, value, *, as_of: datetime.date | None = None, recompute: bool = True) -> int:
+    """Write a register's figures for every target it measures, one per year period ended by
+    ``as_of``, each as the register stood on the period's last day, then recompute the plans
+    touched. ``bound(plan)`` → [(target, key)]: the targets the register measures and what it
+    measures for each; ``value(plan, target, key, day)`` → the figure or None (no figure: an
+    earlier one is removed). Returns how many were written."""
+    from . import services
+    as_of = as_of or timezone.localdate()
+    plans = list(pm.Plan.objects.filter(area__isnull=False) if plans is None else plans)
+    touched, written = [], 0
+    for plan in plans:
+        if plan.area_id is None:
+            continue
+        pairs = [(t, key, unit) for t, key in bound(plan) if (unit := lead_department(t)) is not None]
+        for period in ended_years(plan, as_of) if pairs else ():
+            for target, key, unit in pairs:
+                if record(target, unit, period, value(plan, target, key, period.ends)):
+                    written += 1
+                    if plan not in touched:
+                        touched.append(plan)
+    if recompute and touched:
+        services.recompute(touched, as_of=as_of)
+    return written
+
+
 def once_after_commit(fn) -> None:
     """Run ``fn`` after the current transaction commits — once, however many register writes
     the transaction holds (the demo and an import make hundreds)."""

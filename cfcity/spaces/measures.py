@@ -24,9 +24,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from cfcity.plans import models as pm
 
@@ -86,28 +84,9 @@ def publish(plans=None, *, as_of: datetime.date | None = None, recompute: bool =
     period ended by ``as_of``, each as the register stood on the period's last day. Returns
     how many were written."""
     from cfcity.monitoring import registers
-    from cfcity.monitoring import services as monitoring
-
-    as_of = as_of or timezone.localdate()
-    plans = list(pm.Plan.objects.filter(area__isnull=False) if plans is None else plans)
-    touched, written = [], 0
-    for plan in plans:
-        if plan.area_id is None:
-            continue
-        periods = registers.ended_years(plan, as_of)
-        for target, kind in bound_targets(plan):
-            unit_id = registers.lead_department(target)
-            if unit_id is None:
-                continue
-            for period in periods:
-                if not registers.record(target, unit_id, period, value(target, kind, plan.area_id, period.ends)):
-                    continue
-                written += 1
-                if plan not in touched:
-                    touched.append(plan)
-    if recompute and touched:
-        monitoring.recompute(touched, as_of=as_of)
-    return written
+    return registers.publish(plans, bound_targets,
+                             lambda plan, target, kind, day: value(target, kind, plan.area_id, day),
+                             as_of=as_of, recompute=recompute)
 
 
 def _publish_now():

@@ -21,9 +21,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 
 from cfcity.orgs.models import OrgUnit
 from cfcity.orgs.tree import descendant_ids
@@ -100,26 +98,9 @@ def publish(plans=None, *, as_of: datetime.date | None = None, recompute: bool =
     its date) — the same footing as a department's yearly report. The running year shows at
     its end; the roster's gaps warn at once (``roster_rules``). Returns how many were written."""
     from cfcity.monitoring import registers
-    from cfcity.monitoring import services as monitoring
-
-    as_of = as_of or timezone.localdate()
-    plans = list(pm.Plan.objects.filter(area__isnull=False) if plans is None else plans)
-    touched, written = [], 0
-    for plan in plans:
-        periods = registers.ended_years(plan, as_of)
-        bound = [(t, m, registers.lead_department(t)) for t in plan.targets.all() if (m := measure_for(t))]
-        for target, m, unit_id in bound:
-            if unit_id is None:
-                continue
-            for period in periods:
-                if not registers.record(target, unit_id, period, value(m, plan.area_id, period.ends)):
-                    continue
-                written += 1
-                if plan not in touched:
-                    touched.append(plan)
-    if recompute and touched:
-        monitoring.recompute(touched, as_of=as_of)
-    return written
+    return registers.publish(plans, lambda plan: [(t, m) for t in plan.targets.all() if (m := measure_for(t))],
+                             lambda plan, target, m, day: value(m, plan.area_id, day),
+                             as_of=as_of, recompute=recompute)
 
 
 def _publish_now():

@@ -6,7 +6,6 @@
     cfcity user list
 """
 from cfcity.accounts import services
-from cfcity.accounts.models import Membership
 from cfcity.accounts.roles import Role
 from cfcity.plans.management.commands._base import Command as BaseCommand
 from cfcity.plans.management.commands._base import UserError
