@@ -1,6 +1,12 @@
 """Shared fixtures: a hand-built plan with every field filled (independent of the parser),
 the shipped reference plan, and ``world``: a city's org tree with two counties, their plans
 and one user per role (used by the access matrix and the API tests)."""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 
@@ -167,3 +173,23 @@ def world(db, plan_factory):
     user("edu_reporter", "jyj_tb", "edu", Role.DEPT_REPORTER)
     user("town_reporter", "glz_tb", "town", Role.TOWN_REPORTER)
     return u
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """A SQLite database file with every migration applied, made once per test process by a
+    real ``cfcity migrate`` (about 8 s: Django renders the model states of ~70 migrations).
+    Tests that run cfcity as a real process copy it (``fresh_database``) instead of migrating
+    again; the few that test migrating itself still do."""
+    data = tmp_path_factory.mktemp("migrated")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CFCITY_")}
+    env.update(CFCITY_DATA_DIR=str(data), PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    subprocess.run([sys.executable, "-m", "cfcity", "migrate", "-v0"], env=env, check=True,
+                   capture_output=True, timeout=300)
+    return data / "cfcity.sqlite3"
+
+
+def fresh_database(template: Path, data_dir: Path) -> Path:
+    """A copy of the migrated database as ``data_dir``/cfcity.sqlite3 (the data directory made)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copyfile(template, data_dir / "cfcity.sqlite3"))

@@ -22,6 +22,7 @@ from cfcity.accounts.models import Membership, Profile
 from cfcity.accounts.roles import Role
 from cfcity.audit.models import AuditEntry
 from cfcity.orgs.models import OrgUnit
+from tests.conftest import fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_FILE = ROOT / "cfcity" / "settings.py"
@@ -393,7 +394,7 @@ def test_user_command_errors(units, args, message):
     assert e.value.returncode == 2
 
 
-def test_user_command_as_a_real_process(tmp_path):
+def test_user_command_as_a_real_process(tmp_path, migrated_sqlite):
     env = dict(os.environ, CFCITY_DATA_DIR=str(tmp_path / "var"), PYTHONPATH=str(ROOT))
     env.pop("CFCITY_DATABASE_URL", None)
 
@@ -403,7 +404,8 @@ def test_user_command_as_a_real_process(tmp_path):
 
     proc = cfcity("user", "list")
     assert proc.returncode == 2 and "请先运行 cfcity migrate" in proc.stderr
-    assert cfcity("migrate", "--verbosity", "0").returncode == 0
+    fresh_database(migrated_sqlite, tmp_path / "var")  # as `cfcity migrate` leaves it
+    assert cfcity("migrate", "--verbosity", "0").returncode == 0  # nothing left to apply
     for args, message in [
         (["--unit", "桓台县/县教育体育局", "--role", "dept_reporter"], "没有名为“桓台县”的单位"),
         (["--unit", "42", "--role", "dept_reporter"], "没有编号为 42 的单位"),

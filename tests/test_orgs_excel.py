@@ -16,6 +16,7 @@ from cfcity.audit.models import AuditEntry
 from cfcity.orgs import excel, tree
 from cfcity.orgs.codes import uscc_check_char
 from cfcity.orgs.models import OrgUnit
+from tests.conftest import fresh_database
 
 K = OrgUnit.Kind
 ROOT = Path(__file__).resolve().parent.parent
@@ -404,11 +405,11 @@ def test_command_user_errors_exit_2(city, tmp_path):
     assert e.value.returncode == 2 and "第2行“类型”列" in str(e.value)
 
 
-def test_command_as_a_real_process(tmp_path):
+def test_command_as_a_real_process(tmp_path, migrated_sqlite):
     env = {k: v for k, v in os.environ.items() if k != "CFCITY_DATABASE_URL"}   # SQLite in tmp_path
     env["CFCITY_DATA_DIR"] = str(tmp_path / "var")
     cfcity = [sys.executable, "-m", "cfcity"]
-    subprocess.run([*cfcity, "migrate", "-v0"], cwd=ROOT, env=env, check=True, capture_output=True)
+    fresh_database(migrated_sqlite, tmp_path / "var")  # as `cfcity migrate` leaves it
     fake = tmp_path / "单位.xlsx"
     fake.write_text("不是表格", encoding="utf-8")
     proc = subprocess.run([*cfcity, "orgs", "import", str(fake)], cwd=ROOT, env=env,

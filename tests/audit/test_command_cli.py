@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import fresh_database
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -17,11 +19,11 @@ def cfcity(env, *args):
 
 
 @pytest.fixture(scope="module")
-def deployment(tmp_path_factory):
+def deployment(tmp_path_factory, migrated_sqlite):
     data = tmp_path_factory.mktemp("audit-cli") / "var"
     env = dict(os.environ, CFCITY_DATA_DIR=str(data), PYTHONPATH=str(ROOT))
     env.pop("CFCITY_DATABASE_URL", None)
-    assert cfcity(env, "migrate", "-v0").returncode == 0
+    fresh_database(migrated_sqlite, data)
     office = "淄博市"
     code = ("from cfcity.orgs.models import OrgUnit; from cfcity.audit.services import log_action;"
             f"u = OrgUnit.objects.create(name='{office}', kind='area');"

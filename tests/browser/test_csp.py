@@ -47,6 +47,9 @@ def test_main_pages_load_with_nothing_refused(page, county, log_in):
     domain = plan.domains.order_by("order").first()
     task = report.task
     pages += [f"/dashboard/{plan.pk}/domains/{domain.pk}/", f"/dashboard/{plan.pk}/tasks/{task.pk}/"]
+    # the maps (Leaflet), the children's registers and the children's own pages
+    pages += ["/spaces/map/", "/lifecircle/map/", "/councils/", "/voice/inbox/", "/assessments/",
+              "/campaigns/manage/", "/voice/", "/voice/summary/", "/campaigns/"]
     for path in pages:
         response = page.goto(path)
         assert response.status == 200, path

@@ -7,6 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from tests.conftest import fresh_database
 
 KEYS = "disk1:" + "ZGlzay10ZXN0LWtleS1ub3Qtc2VjcmV0LTAxMjM0NTY="
 SECRETS = ["欧阳晓燕", "370321201503081248", "13812345678", "幸福路八号", "张秀英", "听力二级残疾", "走访时孩子正在写作业"]
@@ -64,11 +65,9 @@ def leaks(blobs: dict[str, bytes]) -> list[str]:
     return out
 
 
-def test_the_database_files_hold_no_identity_in_clear(tmp_path):
+def test_the_database_files_hold_no_identity_in_clear(tmp_path, migrated_sqlite):
     assert b"\xe6\xac\xa7\xe9\x98\xb3" == "欧阳".encode()  # the check below looks for real bytes
-    run = subprocess.run([sys.executable, "-m", "cfcity", "migrate", "-v", "0"], cwd=REPO, env=env(tmp_path),
-                         capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr
+    fresh_database(migrated_sqlite, tmp_path)
     proc = subprocess.Popen([sys.executable, "-c", SCRIPT], cwd=REPO, env=env(tmp_path), stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
