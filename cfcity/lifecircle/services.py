@@ -100,9 +100,15 @@ def upload_network(user, plan, *, name: str, filename: str, data: bytes) -> Walk
     area's active network; the previous one is kept, inactive."""
     _require(can_manage(user, plan), "只有协调员可以上传步行路网")
     limit = int(float(conf("max_upload_mb")) * 1024 * 1024) if conf("max_upload_mb") else MAX_BYTES
-    net = parse(filename, data, max_bytes=limit)
+    return import_network(user, plan.area, name=name, filename=filename, data=data, max_bytes=limit)
+
+
+def import_network(user, area, *, name: str, filename: str, data: bytes, max_bytes: int = MAX_BYTES) -> WalkNetwork:
+    """The file read (a ``NetworkError`` if it cannot be) and stored as ``area``'s active
+    network — for the upload page (checked above) and ``cfcity lifecircle network``."""
+    net = parse(filename, data, max_bytes=max_bytes)
     fmt = WalkNetwork.Format.OSM if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<" else WalkNetwork.Format.GEOJSON
-    return _store(user, plan.area, net, name=(name or filename or "步行路网")[:200], source_name=filename[:200],
+    return _store(user, area, net, name=(name or filename or "步行路网")[:200], source_name=filename[:200],
                   fmt=fmt, sha256=hashlib.sha256(data).hexdigest())
 
 

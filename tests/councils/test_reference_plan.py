@@ -39,3 +39,29 @@ def test_task_four_measured_from_the_register(reference_path):
     assert Judgement.objects.get(target=target).status == "achieved"  # all there: achieved whatever the date
     status = TargetStatus.objects.get(target=target, org_unit=area)
     assert status.status == "achieved"
+
+
+def test_the_judge_command_rejudges_from_the_register_but_never_over_a_person(reference_path):
+    """`cfcity councils judge`: for scheduling — the register's verdict again (a council with no
+    meeting for a year drops out), a coordinator's own judgement left alone; an unknown county
+    is a one-line error (exit 2)."""
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    plan = plan_services.store_plan(importer.parse_file(reference_path))
+    [target] = measures.bound_targets(plan)
+    out = io.StringIO()
+    call_command("councils", "judge", stdout=out)
+    assert "已按名册判断" in out.getvalue()
+    judgement = Judgement.objects.get(target=target)
+    assert judgement.judged_by is None and judgement.status in ("on_track", "at_risk", "off_track")
+    coordinator = person(OrgUnit.objects.get(name="县妇儿工委办公室", parent=plan.area), "fegw", Role.COORDINATOR)
+    Judgement.objects.filter(pk=judgement.pk).update(judged_by=coordinator, status="on_track", note="现场核实")
+    out = io.StringIO()
+    call_command("councils", "judge", "--area", plan.area.name, stdout=out)
+    assert "已由协调员判断" in out.getvalue()
+    assert Judgement.objects.get(target=target).note == "现场核实"
+    with pytest.raises(CommandError) as e:
+        call_command("councils", "judge", "--area", "不存在县")
+    assert e.value.returncode == 2 and "不存在县" in str(e.value)

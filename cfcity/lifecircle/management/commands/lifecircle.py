@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from cfcity.lifecircle import measures, services
-from cfcity.lifecircle.network import NetworkError, parse
+from cfcity.lifecircle.network import NetworkError
 from cfcity.orgs.models import OrgUnit
 from cfcity.plans import models as pm
 from cfcity.plans.management.commands._base import Command as BaseCommand
@@ -65,11 +65,7 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise UserError(f"找不到文件 {file}")
-        data = path.read_bytes()
-        net = parse(path.name, data)
-        fmt = "osm" if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<" else "geojson"
-        row = services._store(None, unit, net, name=(name or path.name)[:200], source_name=path.name[:200],
-                              fmt=fmt, sha256=__import__("hashlib").sha256(data).hexdigest())
+        row = services.import_network(None, unit, name=name, filename=path.name, data=path.read_bytes())
         self.stdout.write(f"已导入路网：{row.nodes} 个节点、{row.segments} 个路段，共 {row.length_km} 公里"
                           f"（跳过 {row.skipped} 个非步行要素）。")
 
