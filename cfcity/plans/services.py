@@ -230,6 +230,18 @@ def plan_to_importer(row: m.Plan) -> importer.Plan:
     return plan
 
 
+def latest_plans(area_name: str | None = None) -> list[m.Plan]:
+    """Each area's newest plan (by date, then import order), of the area named or of all —
+    what a register's command works on (``cfcity lifecircle``, ``cfcity councils``)."""
+    plans = m.Plan.objects.filter(area__isnull=False).select_related("area").order_by("area__name", "-date", "-pk")
+    if area_name:
+        plans = plans.filter(area__name=area_name)
+    latest: dict[int, m.Plan] = {}
+    for plan in plans:
+        latest.setdefault(plan.area_id, plan)
+    return list(latest.values())
+
+
 def find_plan(key) -> m.Plan:
     """A plan by its number in cfcity (``plan list``) or by its 文号."""
     key = str(key).strip()

@@ -3,7 +3,7 @@ register (who is active changes with time: a council without a meeting for twelv
 counting), for scheduling beside `cfcity lifecircle publish`. Thin: the rules are in
 cfcity.councils.measures; a coordinator's own judgement is never replaced."""
 from cfcity.councils import measures
-from cfcity.plans import models as pm
+from cfcity.plans.services import latest_plans
 from cfcity.plans.management.commands._base import Command as BaseCommand
 from cfcity.plans.management.commands._base import UserError
 
@@ -19,15 +19,10 @@ class Command(BaseCommand):
     def handle(self, *args, action, area=None, **options):
         try:
             self.require_database()
-            plans = pm.Plan.objects.filter(area__isnull=False).select_related("area").order_by("area__name", "-date", "-pk")
-            if area:
-                plans = plans.filter(area__name=area)
-            latest = {}
-            for plan in plans:
-                latest.setdefault(plan.area_id, plan)
-            if not latest:
+            plans = latest_plans(area)
+            if not plans:
                 raise UserError(f"没有找到县（市、区）“{area}”的行动方案" if area else "还没有行动方案")
-            for plan in latest.values():
+            for plan in plans:
                 written = measures.record_register_judgement(plan)
                 if written:
                     said = "；".join(f"{j.target.task.number if j.target.task_id else ''}"

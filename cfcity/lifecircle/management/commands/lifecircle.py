@@ -7,7 +7,7 @@ from pathlib import Path
 from cfcity.lifecircle import measures, services
 from cfcity.lifecircle.network import NetworkError
 from cfcity.orgs.models import OrgUnit
-from cfcity.plans import models as pm
+from cfcity.plans.services import latest_plans
 from cfcity.plans.management.commands._base import Command as BaseCommand
 from cfcity.plans.management.commands._base import UserError
 
@@ -36,15 +36,10 @@ class Command(BaseCommand):
             self.fail(str(e))
 
     def _plans(self, area_name):
-        plans = pm.Plan.objects.filter(area__isnull=False).select_related("area").order_by("area__name", "-date", "-pk")
-        if area_name:
-            plans = plans.filter(area__name=area_name)
-        latest = {}
-        for plan in plans:
-            latest.setdefault(plan.area_id, plan)
-        if not latest:
+        plans = latest_plans(area_name)
+        if not plans:
             raise UserError(f"没有找到县（市、区）“{area_name}”的行动方案" if area_name else "还没有行动方案")
-        return list(latest.values())
+        return plans
 
     def do_compute(self, *, area=None, minutes=None, speed=None, detour=None, **_):
         from tqdm import tqdm
