@@ -367,3 +367,13 @@ def test_token_command_errors_are_plain_chinese(world):
     out = run("fgw", "--expires-days", "30")
     assert "有效期至" in out
     assert ApiToken.objects.get(user=world["coordinator"]).expires_at > timezone.now()
+
+
+def test_a_token_never_starts_with_a_dash(world, monkeypatch):
+    """One token in 64 would: its prefix then reads as an option after `--revoke`."""
+    from cfcity.accounts import tokens as token_module
+    drawn = iter(["-" + "a" * 42, "b" * 43])
+    monkeypatch.setattr(token_module.secrets, "token_urlsafe", lambda n: next(drawn))
+    token = token_module.create_token(world["coordinator"], name="测试")[1]
+    assert token == "b" * 43
+    assert "已撤销" in run("fgw", "--revoke", token[:8])

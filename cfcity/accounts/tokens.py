@@ -49,6 +49,8 @@ def create_token(user, *, name: str = "", expires_at: datetime.datetime | None =
         raise TokenError("过期时间应晚于现在")
     while True:
         token = secrets.token_urlsafe(32)
+        if token.startswith("-"):  # its prefix must read as a value after `cfcity token --revoke`
+            continue
         digest = hash_token(token)
         if not ApiToken.objects.filter(key_hash=digest).exists():
             break
