@@ -117,21 +117,34 @@ class ScrubFilter(logging.Filter):
             record.exc_text = scrub(record.exc_text)
 
 
-def logging_config(level: str = "WARNING", sql: bool = False) -> dict:
+def logging_config(level: str = "WARNING", sql: bool = False, json_format: bool = False) -> dict:
     """settings.LOGGING: one console handler with the filter, given explicitly to the loggers
     Django configures itself ("django", "django.server"), so none of theirs is left without it.
-    ``sql``: every SQL statement at DEBUG (Django logs them only when DEBUG is on)."""
+    ``sql``: every SQL statement at DEBUG (Django logs them only when DEBUG is on).
+    ``json_format``: one JSON object a line — time, level, logger, message, the request id and
+    any extra fields (the access line's method, path, status, ms) — for a log collector."""
     loggers = {
         "django": {"handlers": ["console"], "propagate": False},  # at the root's level
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     }
     if sql:
         loggers["django.db.backends"] = {"handlers": ["console"], "level": "DEBUG", "propagate": False}
+    handler = {"class": "logging.StreamHandler", "filters": ["scrub", "request_id"]}
+    formatters = {}
+    if json_format:
+        formatters["json"] = {"()": "pythonjsonlogger.json.JsonFormatter",
+                              "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+                              "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+                              "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+                              "json_ensure_ascii": False}
+        handler["formatter"] = "json"
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"scrub": {"()": "cfcity.logscrub.ScrubFilter"}},
-        "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["scrub"]}},
+        "filters": {"scrub": {"()": "cfcity.logscrub.ScrubFilter"},
+                    "request_id": {"()": "cfcity.ops.requestid.RequestIdFilter"}},
+        "formatters": formatters,
+        "handlers": {"console": handler},
         "loggers": loggers,
         "root": {"handlers": ["console"], "level": level},
     }

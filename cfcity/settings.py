@@ -16,6 +16,10 @@ from cfcity.secret import lazy_secret
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(envstr("DATA_DIR", "var")).expanduser().resolve()
 
+# CFCITY_PRODUCTION: a served deployment (docs/deployment.md). Every choice then comes from the
+# environment; what is missing or unsafe is listed in CONFIG_PROBLEMS (cfcity.ops.config), which
+# `cfcity check` prints and every other entry point (web, worker, commands) refuses to start with.
+PRODUCTION = envbool("PRODUCTION", False)
 DEBUG = envbool("DEBUG", False)
 SECRET_KEY = envstr("SECRET_KEY") or lazy_secret(DATA_DIR / "secret_key")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
@@ -53,10 +57,14 @@ INSTALLED_APPS = [
     "cfcity.voice",  # children's voice: the public message page, moderation, safeguarding
     "cfcity.campaigns",  # children's works campaigns (video, song, drawing): submissions
     "cfcity.assessments",  # child impact assessment (儿童影响评价)
+    "cfcity.ops",  # running in production: cfcity check, /healthz /readyz /metrics, request ids, Celery tasks
     "ninja",  # django-ninja (the API): its Swagger UI files are then served locally, not from a CDN
 ]
 
 MIDDLEWARE = [
+    # first: a request id for every log line, request counts and latency for /metrics, and the
+    # probes /healthz /readyz /metrics answered before host checks, HTTPS redirects or sessions
+    "cfcity.ops.middleware.OpsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Permissions-Policy, and the sandbox policy on downloads (after django-csp on the way out)
     "cfcity.headers.SecurityHeadersMiddleware",
@@ -131,6 +139,18 @@ if DATABASES["default"]["ENGINE"] == "cfcity.db.sqlite3":
     DATABASES["default"].setdefault("TEST", {"NAME": ":memory:"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- cache and sessions ------------------------------------------------------------------
+# CFCITY_CACHE_URL (redis://host:6379/0): Django's Redis cache, which also holds the sessions,
+# so that any web instance answers any request. Unset: each process's own memory, sessions in
+# the database (one machine, `make run`).
+CACHE_URL = envstr("CACHE_URL") or ""
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"CFCITY_CACHE_URL 应为 redis:// 开头的地址，现为 {CACHE_URL!r}")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": CACHE_URL, "KEY_PREFIX": "cfcity"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+
 # --- auth -------------------------------------------------------------------------------
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -188,7 +208,8 @@ USE_TZ = True
 
 # --- static files (served by the app itself through WhiteNoise; no CDN) -----------------
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# collected static files (`cfcity collectstatic`); an install bundle ships them already collected
+STATIC_ROOT = Path(envstr("STATIC_ROOT", "") or DATA_DIR / "static").expanduser().resolve()
 # Front-end packages come from npm (package.json and package-lock.json at the repository
 # root; `make run` and `make test` run `npm ci`) and are served under a prefix of their own:
 # {% static 'vendor/echarts/echarts.min.js' %}.
@@ -207,7 +228,9 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     "cfcity.vendor.VendorFinder",
 ]
-if not VENDOR_FILES["vendor/echarts/echarts.min.js"].is_file():
+# an installed bundle has no node_modules/: its front-end files are already in STATIC_ROOT
+_PREBUILT_STATIC = (STATIC_ROOT / "vendor" / "echarts" / "echarts.min.js").is_file()
+if not VENDOR_FILES["vendor/echarts/echarts.min.js"].is_file() and not _PREBUILT_STATIC:
     # without it every chart page would load but draw nothing: refuse to start instead
     raise ImproperlyConfigured(
         f"前端依赖未安装：找不到 {VENDOR_FILES['vendor/echarts/echarts.min.js']}。"
@@ -216,11 +239,13 @@ if not VENDOR_FILES["vendor/echarts/echarts.min.js"].is_file():
         f"{BASE_DIR.parent} (make run and make test do it).")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": DATA_DIR / "media"}},
+                # uploaded files: CFCITY_MEDIA_DIR, shared by every web instance and worker
+                "OPTIONS": {"location": Path(envstr("MEDIA_DIR", "") or DATA_DIR / "media").expanduser().resolve()}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-# Also serve straight from the apps, so tests and a fresh checkout need no collectstatic.
-WHITENOISE_USE_FINDERS = True
+# Also serve straight from the apps, so tests and a fresh checkout need no collectstatic; in
+# production (and from a bundle) only the collected files are served.
+WHITENOISE_USE_FINDERS = not PRODUCTION and VENDOR_FILES["vendor/echarts/echarts.min.js"].is_file()
 WHITENOISE_MAX_AGE = envint("STATIC_MAX_AGE", 3600)
 # source maps (30 MB of ECharts' dist/) are for developer tools only: not worth compressing
 # on every `cfcity serve`
@@ -247,12 +272,39 @@ try:  # refused at start, not at the first recompute (the engine imports no Djan
 except ValueError as e:
     raise ImproperlyConfigured(f"CFCITY_MONITORING_THRESHOLDS：{e}") from e
 
-# --- background jobs (cfcity.monitoring.jobs: the reports) ---------------------------------
-# "thread": a report is made in a thread of the web process, the page polls its progress;
+# --- background jobs (cfcity.ops.background; reports: cfcity.monitoring.jobs) ---------------
+# "celery": every background job (reports, recomputation, register figures, mail) goes to the
+#   Celery workers through the broker; the schedule (digests, reminders, …) is Celery beat's;
+# "thread": a report is made in a thread of the web process, other work right after the
+#   request's transaction commits (one machine, `make run`);
 # "inline": at once, inside the request or command that asks (tests)
-MONITORING_JOB_RUNNER = envstr("JOB_RUNNER", "thread")
-if MONITORING_JOB_RUNNER not in ("thread", "inline"):
-    raise ImproperlyConfigured(f"CFCITY_JOB_RUNNER 应为 thread 或 inline，现为 {MONITORING_JOB_RUNNER!r}")
+MONITORING_JOB_RUNNER = envstr("JOB_RUNNER", "celery" if PRODUCTION else "thread")
+if MONITORING_JOB_RUNNER not in ("thread", "inline", "celery"):
+    raise ImproperlyConfigured(f"CFCITY_JOB_RUNNER 应为 celery、thread 或 inline，现为 {MONITORING_JOB_RUNNER!r}")
+BROKER_URL = envstr("BROKER_URL") or ""
+if BROKER_URL and not BROKER_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"CFCITY_BROKER_URL 应为 redis:// 开头的地址，现为 {BROKER_URL!r}")
+if MONITORING_JOB_RUNNER == "celery" and not BROKER_URL and not PRODUCTION:
+    raise ImproperlyConfigured("CFCITY_JOB_RUNNER=celery 需要 CFCITY_BROKER_URL（如 redis://127.0.0.1:6379/1）")
+# Celery (cfcity/celery.py reads every CELERY_* setting). A task is acknowledged when it has
+# finished, not when a worker takes it: a worker killed mid-task leaves it to be handed out
+# again after the visibility timeout (tasks are written to be run twice safely).
+CELERY_BROKER_URL = BROKER_URL or "memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _positive("BROKER_VISIBILITY_TIMEOUT", 3600)}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True  # state lives in our own tables (Job), not a result backend
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # our LOGGING (scrubbed, JSON) stays in charge
+CELERY_TASK_DEFAULT_QUEUE = "cfcity"
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+from cfcity.ops.schedule import beat_schedule  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = beat_schedule()
 
 # --- security ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -378,4 +430,22 @@ from cfcity.logscrub import logging_config  # noqa: E402
 LOG_LEVEL = (envstr("LOG_LEVEL", "WARNING") or "WARNING").upper()
 if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
     raise ImproperlyConfigured(f"CFCITY_LOG_LEVEL 应为 DEBUG、INFO、WARNING 或 ERROR，现为 {LOG_LEVEL!r}")
-LOGGING = logging_config(LOG_LEVEL, sql=envbool("LOG_SQL", False))
+# CFCITY_LOG_FORMAT=json: one JSON object per line (with the request id), for a log collector;
+# the default in production
+LOG_FORMAT = (envstr("LOG_FORMAT", "json" if PRODUCTION else "text") or "text").lower()
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"CFCITY_LOG_FORMAT 应为 json 或 text，现为 {LOG_FORMAT!r}")
+LOGGING = logging_config(LOG_LEVEL, sql=envbool("LOG_SQL", False), json_format=LOG_FORMAT == "json")
+
+# --- operations (cfcity.ops) ----------------------------------------------------------------
+# /metrics: with CFCITY_METRICS_TOKEN set, for "Authorization: Bearer <token>"; otherwise only for
+# callers on these addresses whose request came straight, not through the proxy
+METRICS_TOKEN = envstr("METRICS_TOKEN", "") or ""
+METRICS_ALLOW = envlist("METRICS_ALLOW", ["127.0.0.1", "::1"])
+# /readyz fails when the media directory has less free space than this
+READY_MIN_FREE_MB = _positive("READY_MIN_FREE_MB", 500)
+
+# what is missing or unsafe for production (empty outside it): see cfcity.ops.config
+from cfcity.ops.config import problems as _config_problems  # noqa: E402
+
+CONFIG_PROBLEMS = _config_problems(globals()) if PRODUCTION else []

@@ -69,9 +69,33 @@ def publish(plans, bound, value, *, as_of: datetime.date | None = None, recomput
     return written
 
 
+# the register publishers a queued task may name (cfcity.monitoring.tasks.publish_register)
+PUBLISHERS = {"cfcity.welfare.measures._publish_now", "cfcity.spaces.measures._publish_now",
+              "cfcity.lifecircle.measures._publish_now"}
+_queued: dict = {}  # publisher → the one callback that queues it (compared by identity below)
+
+
 def once_after_commit(fn) -> None:
     """Run ``fn`` after the current transaction commits — once, however many register writes
-    the transaction holds (the demo and an import make hundreds)."""
-    if any(entry[1] is fn for entry in transaction.get_connection().run_on_commit):
+    the transaction holds (the demo and an import make hundreds). With Celery it runs on a
+    worker, not in the request."""
+    from cfcity.ops import background
+    callback = fn
+    if background.queued():
+        callback = _queued.get(fn) or _queued.setdefault(fn, _queue_call(fn))
+    if any(entry[1] is callback for entry in transaction.get_connection().run_on_commit):
         return
-    transaction.on_commit(fn)
+    transaction.on_commit(callback)
+
+
+def _queue_call(fn):
+    path = f"{fn.__module__}.{fn.__qualname__}"
+    if path not in PUBLISHERS:
+        raise ValueError(f"{path} is not a register publisher (monitoring.registers.PUBLISHERS)")
+
+    def send():
+        from cfcity.ops import background
+
+        from . import tasks
+        background.run(tasks.publish_register, path)
+    return send

@@ -141,4 +141,5 @@ def on_accepted(report: Report):
     if pending is not None:
         pending.add(plan.pk)
     else:
-        transaction.on_commit(lambda: recompute([plan]))
+        from . import tasks
+        transaction.on_commit(lambda: tasks.recompute_soon(plan.pk))

@@ -140,7 +140,9 @@ def _warnings_changed(plan) -> None:
     if pending is not None:
         pending.add(plan.pk)
     else:
-        transaction.on_commit(lambda: warnings.refresh(plan))
+        from cfcity.monitoring import tasks
+        from cfcity.ops import background
+        background.after_commit(tasks.refresh_warnings, plan.pk)
 
 
 def _event(finding, user, action, before, text="") -> FindingEvent:

@@ -167,9 +167,16 @@ def receive(*, area: OrgUnit, town: OrgUnit | None, topic: str, about: str, age_
         danger_categories=",".join(categories), state=S.FLAGGED if flagged else S.PENDING, created_at=now,
         response_due=now + timedelta(hours=response_hours()) if flagged else None)
     if flagged:
-        transaction.on_commit(lambda: notify_team(msg.pk))
+        _notify_soon(msg.pk)
     log_action("voice.received", obj=msg, org_unit=area, data={"flagged": flagged})
     return Received(msg, flagged)
+
+
+def _notify_soon(message_id: int) -> None:
+    from cfcity.ops import background
+
+    from . import tasks
+    background.after_commit(tasks.notify_team, message_id)
 
 
 def notify_team(message_id: int) -> int:
@@ -227,7 +234,7 @@ def moderate(user, pk, action: str) -> Message:
         msg.danger_categories = msg.danger_categories or "other"
         msg.response_due = now + timedelta(hours=response_hours())
         msg.quote_state, msg.quote_text = "", ""
-        transaction.on_commit(lambda: notify_team(msg.pk))
+        _notify_soon(msg.pk)
     else:
         msg.state, msg.danger, msg.response_due = S.PENDING, False, None
     msg.moderated_by, msg.moderated_at = user, now

@@ -220,8 +220,10 @@ def _check_view_rate(user, child: Child):
 def raise_alert(kind: str, *, actor, area, detail: str) -> Alert:
     alert = Alert.objects.create(kind=kind, actor=actor, area=area, detail=detail)
     log_action("welfare.alert.raised", actor=actor, obj=alert, org_unit=area, data={"kind": kind})
-    from .notify import mail_alert  # e-mail the area's coordinators when mail is configured
-    transaction.on_commit(lambda: mail_alert(alert))
+    from cfcity.ops import background  # e-mail the area's coordinators when mail is configured
+
+    from . import tasks
+    background.after_commit(tasks.mail_alert, alert.pk)
     return alert
 
 

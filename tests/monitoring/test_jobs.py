@@ -95,7 +95,7 @@ def test_progress_steps_are_recorded(county, monkeypatch):
 
     monkeypatch.setattr(jobs, "_save", spy)
     job = jobs.start("annual", {"year": YEAR, "format": "docx"}, county["plan"], county["coordinator"])
-    assert job.status == "done"
+    assert job.status == "done", job.error
     steps = [(p, m) for s, p, m in seen]
     assert steps[0] == (1, "开始生成")
     assert [m for _, m in steps[1:4]] == ["汇总数据", "绘制图表", "生成文档"]
@@ -153,7 +153,7 @@ def test_a_job_left_running_is_marked_stale(county):
 
 def test_unknown_runner_is_refused(county, settings):
     from django.core.exceptions import ImproperlyConfigured
-    settings.MONITORING_JOB_RUNNER = "celery"
+    settings.MONITORING_JOB_RUNNER = "rq"
     with pytest.raises(ImproperlyConfigured, match="MONITORING_JOB_RUNNER"):
         jobs.start("annual", {"year": YEAR, "format": "docx"}, county["plan"], county["coordinator"])
 
