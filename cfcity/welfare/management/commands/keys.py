@@ -25,6 +25,8 @@ class Command(BaseCommand):
         p = sub.add_parser("rotate", help="把全部加密数据和身份证号码索引改用当前密钥和算法；中断后再次运行即从断点继续")
         p.add_argument("--batch", type=int, default=200, help="每批处理的记录数（每批一个事务），默认 200")
         p.add_argument("--dry-run", action="store_true", help="只统计需要重新加密的数量，不写入")
+        p.add_argument("--background", action="store_true",
+                       help="交给后台任务（Celery）执行：各 worker 须已配置同一组新密钥；用 cfcity keys status 查看进度")
 
     def handle(self, *args, action, **options):
         try:
@@ -68,9 +70,19 @@ class Command(BaseCommand):
         if gone:
             self.stdout.write(f"警告：密钥 {'、'.join(gone)} 不在密钥配置中，由它加密的数据无法解密。")
 
-    def do_rotate(self, *, batch, dry_run=False, **_):
+    def do_rotate(self, *, batch, dry_run=False, background=False, **_):
         if batch < 1:
             raise UserError("--batch 应为正整数")
+        if background:
+            from cfcity.ops import background as jobs
+
+            from cfcity.welfare import tasks
+            if not jobs.queued():
+                raise UserError("--background 需要 Celery（CFCITY_JOB_RUNNER=celery 和 CFCITY_BROKER_URL）")
+            tasks.rotate_keys.delay()
+            self.stdout.write("已交给后台任务队列：由 worker 分批重新加密（中断后会从断点继续）；"
+                              "用 cfcity keys status 查看尚未轮换的条数")
+            return
         ring = keys.ring()
         interactive = getattr(self, "_called_from_command_line", False) and sys.stderr.isatty()
         with tqdm(desc="重新加密", unit="条", file=sys.stderr, leave=False, disable=not interactive) as bar:
