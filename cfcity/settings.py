@@ -246,6 +246,8 @@ STORAGES = {
 # Also serve straight from the apps, so tests and a fresh checkout need no collectstatic; in
 # production (and from a bundle) only the collected files are served.
 WHITENOISE_USE_FINDERS = not PRODUCTION and VENDOR_FILES["vendor/echarts/echarts.min.js"].is_file()
+if _PREBUILT_STATIC and not VENDOR_FILES["vendor/echarts/echarts.min.js"].is_file():
+    VENDOR_FILES = {}  # installed from a bundle: the front-end files are collected already
 WHITENOISE_MAX_AGE = envint("STATIC_MAX_AGE", 3600)
 # source maps (30 MB of ECharts' dist/) are for developer tools only: not worth compressing
 # on every `cfcity serve`

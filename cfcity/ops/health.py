@@ -3,6 +3,7 @@
 Used by /readyz (a load balancer takes an instance out while it fails) and `cfcity check`."""
 from __future__ import annotations
 
+import os
 import shutil
 import time
 import uuid
@@ -14,6 +15,10 @@ from django.db import connection
 
 
 def database() -> tuple[bool, str]:
+    name = str(connection.settings_dict.get("NAME") or "")
+    if connection.vendor == "sqlite" and "memory" not in name and not Path(name).exists():
+        # connecting would create an empty file (and the data directory): a check creates nothing
+        return False, f"数据库文件 {name} 不存在：请运行 cfcity migrate"
     try:
         with connection.cursor() as cur:
             cur.execute("SELECT 1")
@@ -58,11 +63,16 @@ def disk() -> tuple[bool, str]:
     """The media directory exists, takes a file, and has room (READY_MIN_FREE_MB)."""
     media = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
     try:
-        media.mkdir(parents=True, exist_ok=True)
-        probe = media / f".readyz-{uuid.uuid4().hex}"
-        probe.write_bytes(b"ok")
-        probe.unlink()
-        free_mb = shutil.disk_usage(media).free // (1024 * 1024)
+        if media.is_dir():
+            probe = media / f".readyz-{uuid.uuid4().hex}"
+            probe.write_bytes(b"ok")
+            probe.unlink()
+            where = media
+        else:  # not made yet (the first upload makes it): its nearest existing parent must take it
+            where = next(p for p in media.parents if p.exists())
+            if not where.is_dir() or not os.access(where, os.W_OK | os.X_OK):
+                return False, f"{media} 不存在，且无法在 {where} 下创建"
+        free_mb = shutil.disk_usage(where).free // (1024 * 1024)
     except OSError as e:
         return False, f"{media}: {e.strerror or e}"
     need = settings.READY_MIN_FREE_MB
