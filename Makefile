@@ -84,5 +84,17 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $(NODE_STAMP)
 
+# The offline install bundle (wheels, collected static files, examples): dist/cfcity-<version>-<tag>.tar.gz;
+# deploy/check-bundle.sh installs it with pip's network off and runs cfcity check (docs/deployment.md)
+.PHONY: bundle
+bundle: $(STAMP) $(NODE_STAMP)
+	$(VENV)/bin/python deploy/bundle.py --out dist
+
+# The production profile on this machine under load, with a web instance and the worker killed
+# and restarted (deploy/local-cluster.sh; docs/benchmarks.md). CI: make cluster CLUSTER_ARGS=--ci
+.PHONY: cluster
+cluster: $(STAMP) $(NODE_STAMP)
+	deploy/local-cluster.sh $(CLUSTER_ARGS)
+
 clean:
-	rm -rf $(VENV) node_modules build *.egg-info
+	rm -rf $(VENV) node_modules build dist *.egg-info
