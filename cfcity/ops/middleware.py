@@ -40,7 +40,9 @@ class OpsMiddleware:
     def __call__(self, request):
         path = request.path_info.rstrip("/") or "/"
         if path in PROBES and request.method in ("GET", "HEAD"):
-            return self.probe(request, path)
+            response = self.probe(request, path)
+            response["X-Request-ID"] = requestid.accept(request.META.get("HTTP_X_REQUEST_ID"))
+            return response
         rid = requestid.accept(request.META.get("HTTP_X_REQUEST_ID"))
         token = requestid.set(rid)
         started = time.perf_counter()
