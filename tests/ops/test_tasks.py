@@ -78,15 +78,29 @@ def test_publish_register_runs_only_known_publishers():
 
 def test_broker_down_does_not_fail_the_committed_request(settings, caplog):
     settings.MONITORING_JOB_RUNNER = "celery"
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    app.conf.broker_transport_options = {"max_retries": 0}
-    app.conf.broker_connection_retry = False
+    names = ("broker_url", "broker_transport_options", "broker_connection_retry")
+    original = {name: app.conf[name] for name in names}
+    app.conf.update(broker_url="redis://127.0.0.1:1/0",  # nothing listens on port 1
+                    broker_transport_options={"max_retries": 0}, broker_connection_retry=False)
     try:
-        app.pool.force_close_all()
+        app._pool = None  # a pool for the dead broker (Celery makes one when this is None)
         with caplog.at_level("ERROR"):
             background.run(tasks.refresh_warnings, 1)  # logged, not raised
     finally:
-        app.conf.broker_url = original
-        app.pool.force_close_all()
+        app.conf.update(original)
+        app._pool = None
     assert "could not queue cfcity.monitoring.tasks.refresh_warnings" in caplog.text
+
+
+def test_key_rotation_can_be_handed_to_the_workers(queue, capsys):
+    from django.core.management import call_command
+    call_command("keys", "rotate", "--background")
+    assert queue() == ["cfcity.welfare.tasks.rotate_keys"]
+    assert "已交给后台任务队列" in capsys.readouterr().out
+
+
+def test_key_rotation_in_the_background_needs_celery(settings):
+    from django.core.management import CommandError, call_command
+    settings.MONITORING_JOB_RUNNER = "thread"
+    with pytest.raises((CommandError, SystemExit)):
+        call_command("keys", "rotate", "--background")
