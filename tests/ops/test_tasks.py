@@ -77,19 +77,18 @@ def test_publish_register_runs_only_known_publishers():
 
 
 def test_broker_down_does_not_fail_the_committed_request(settings, caplog):
+    from celery import Celery
     settings.MONITORING_JOB_RUNNER = "celery"
-    names = ("broker_url", "broker_transport_options", "broker_connection_retry")
-    original = {name: app.conf[name] for name in names}
-    app.conf.update(broker_url="redis://127.0.0.1:1/0",  # nothing listens on port 1
-                    broker_transport_options={"max_retries": 0}, broker_connection_retry=False)
-    try:
-        app._pool = None  # a pool for the dead broker (Celery makes one when this is None)
-        with caplog.at_level("ERROR"):
-            background.run(tasks.refresh_warnings, 1)  # logged, not raised
-    finally:
-        app.conf.update(original)
-        app._pool = None
-    assert "could not queue cfcity.monitoring.tasks.refresh_warnings" in caplog.text
+    dead = Celery("dead-broker", broker="redis://127.0.0.1:1/0", set_as_current=False)  # nothing on port 1
+    dead.conf.update(task_publish_retry=False, broker_connection_retry=False, broker_connection_timeout=1)
+
+    @dead.task(name="cfcity.tests.noop")
+    def noop(x):
+        return x
+
+    with caplog.at_level("ERROR"):
+        background.run(noop, 1)  # logged, not raised
+    assert "could not queue cfcity.tests.noop(1,)" in caplog.text
 
 
 def test_key_rotation_can_be_handed_to_the_workers(queue, capsys):
