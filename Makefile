@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.install.stamp
 NODE_STAMP := node_modules/.install.stamp
-PYTEST_ARGS ?= -n 2
+PYTEST_ARGS ?= -n 2 --dist loadgroup
 CHROMIUM := /usr/bin/chromium
 # the CJK font the Word charts are drawn with (cfcity/monitoring/fonts.py looks for the same)
 CJK_FONTS := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc /usr/share/fonts/truetype/wqy/wqy-microhei.ttc

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import DatabaseError, connections, transaction
+from django.test import TransactionTestCase
 
 from cfcity.data import REFERENCE_PLAN
 from cfcity.plans import importer
@@ -32,6 +34,105 @@ def pytest_configure(config):
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("postgresql"):
         db.setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
+    if not hasattr(TransactionTestCase, "_django_fixture_teardown"):  # this module may load twice
+        TransactionTestCase._django_fixture_teardown = TransactionTestCase._fixture_teardown
+    TransactionTestCase._fixture_teardown = _empty_after_transactional_test
+
+
+# --- emptying the database after a transactional test (live_server, the browser tests) ---------
+# Django's TransactionTestCase runs `flush` after each test: TRUNCATE of all ~110 tables on
+# PostgreSQL (1–3 s however little the test wrote), then post_migrate writes every content type
+# and permission back. Instead, one query finds the tables that hold rows and only those are
+# emptied; content types and permissions stay when they are exactly the migrated set (else they
+# are emptied and post_migrate rebuilds them, as after Django's flush). The database is left as
+# Django's flush leaves it; sequences are not reset by either. Anything unexpected (a new
+# trigger, a lock) falls back to Django's own flush.
+
+# rows post_migrate writes; kept while they are exactly as post_migrate left them
+POST_MIGRATE_TABLES = ("django_content_type", "auth_permission")
+_post_migrate_rows: dict[str, tuple] = {}
+
+
+def _empty_after_transactional_test(self):
+    if self.available_apps is not None or self.serialized_rollback:
+        return self._django_fixture_teardown()  # Django's own rules for those
+    for alias in self._databases_names(include_mirrors=False):
+        empty_database(connections[alias])
+
+
+def tables_with_rows(connection) -> list[str]:
+    """The Django tables that hold at least one row (one query per 200 tables)."""
+    tables = sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+    qn = connection.ops.quote_name
+    found = []
+    with connection.cursor() as cursor:
+        for i in range(0, len(tables), 200):
+            cursor.execute(" UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM {qn(t)})"
+                                              for t in tables[i:i + 200]))
+            found += [row[0] for row in cursor.fetchall()]
+    return found
+
+
+def post_migrate_rows(cursor) -> tuple:
+    cursor.execute("SELECT id, app_label, model FROM django_content_type ORDER BY id")
+    types = cursor.fetchall()
+    cursor.execute("SELECT id, content_type_id, codename FROM auth_permission ORDER BY id")
+    return tuple(types), tuple(cursor.fetchall())
+
+
+def empty_database(connection) -> None:
+    """Leave the test database as Django's flush (with post_migrate) does, cheaply."""
+    from django.core.management.sql import emit_post_migrate_signal
+
+    from cfcity.audit import triggers  # the append-only audit log refuses DELETE on PostgreSQL
+
+    qn = connection.ops.quote_name
+    try:
+        with transaction.atomic(using=connection.alias):
+            with connection.cursor() as cursor:
+                # foreign keys are checked at commit (Django makes them deferrable): any order
+                for table in tables_with_rows(connection):
+                    if table in POST_MIGRATE_TABLES:
+                        continue
+                    if connection.vendor == "postgresql" and table == triggers.TABLE:
+                        cursor.execute(f"TRUNCATE {qn(table)}")
+                    else:
+                        cursor.execute(f"DELETE FROM {qn(table)}")
+                kept = post_migrate_rows(cursor)
+                rebuild = kept != _post_migrate_rows.get(connection.alias)
+                if rebuild:
+                    cursor.execute(f"DELETE FROM {qn('auth_permission')}")
+                    cursor.execute(f"DELETE FROM {qn('django_content_type')}")
+    except DatabaseError:
+        connection.close()  # a fresh connection for Django's flush
+        _post_migrate_rows.pop(connection.alias, None)
+        call_command_flush(connection.alias)
+        return
+    if rebuild:
+        emit_post_migrate_signal(0, False, connection.alias)
+        with connection.cursor() as cursor:
+            _post_migrate_rows[connection.alias] = post_migrate_rows(cursor)
+
+
+def call_command_flush(alias: str) -> None:
+    from django.core.management import call_command
+    call_command("flush", verbosity=0, interactive=False, database=alias, reset_sequences=False,
+                 allow_cascade=False, inhibit_post_migrate=False)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's, then: the content types and permissions migrate left (see above)."""
+    with django_db_blocker.unblock():
+        for alias in connections:
+            with connections[alias].cursor() as cursor:
+                _post_migrate_rows[alias] = post_migrate_rows(cursor)
+
+
+@pytest.fixture(scope="session")
+def empty_test_database():
+    """``empty_test_database(connection)``: what runs after each transactional test."""
+    return empty_database
 
 
 def make_plan(doc_number="示政办发〔2023〕7号", title="示例县儿童友好城市建设实施方案（2023—2025年）") -> Plan:

@@ -4,7 +4,6 @@ template, or a library that writes inline styles, shows up as a console message)
 import pytest
 from django.contrib.auth.models import User
 
-from cfcity.reporting import demo
 from cfcity.reporting.models import Report
 
 PASSWORD = "桓台-安全-2025-口令"
@@ -12,17 +11,15 @@ REFUSED = ("Content Security Policy", "Refused to")
 
 
 @pytest.fixture
-def county(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
+def county(demo_county, settings):
     settings.MONITORING_JOB_RUNNER = "inline"
-    result = demo.build(seed=7, reference=demo.reference_plan_parsed(), plan=None)
+    plan = demo_county
     for name in ("fegw_xt", "lingdao"):
         user = User.objects.get(username=name)
         user.set_password(PASSWORD)
         user.save()
-    report = Report.objects.filter(period__plan=result.plan).select_related("period", "task").first()
-    return {"plan": result.plan, "report": report}
+    report = Report.objects.filter(period__plan=plan).select_related("period", "task").first()
+    return {"plan": plan, "report": report}
 
 
 def watch(page) -> list[str]:

@@ -12,21 +12,17 @@ from playwright.sync_api import expect
 from cfcity.monitoring import engine
 from cfcity.monitoring.models import TargetStatus
 from cfcity.plans import models as pm
-from cfcity.reporting import demo
 
 PASSWORD = "桓台-看板-2025-口令"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture
-def county(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
-    result = demo.build(seed=7, reference=demo.reference_plan_parsed(), plan=None)
+def county(demo_county):
     leader = User.objects.get(username="lingdao")
     leader.set_password(PASSWORD)  # the tests' hasher (demo passwords are random, printed once)
     leader.save()
-    plan = result.plan
+    plan = demo_county
     statuses = {s.target_id: s for s in TargetStatus.objects.filter(target__plan=plan, org_unit=plan.area)}
     assert statuses, "the demo leaves the engine's verdicts behind"
     return {"plan": plan, "statuses": statuses}

@@ -8,16 +8,12 @@ from playwright.sync_api import expect
 
 from cfcity.evaluation import summary
 from cfcity.evaluation.models import Round, Score
-from cfcity.reporting import demo
 
 PASSWORD = "桓台-评估-2025-口令"
 
 
 @pytest.fixture
-def county(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
-    demo.build(seed=7, reference=demo.reference_plan_parsed(), plan=None)
+def county(demo_county):
     user = User.objects.get(username="pinggu")
     user.set_password(PASSWORD)
     user.save()
