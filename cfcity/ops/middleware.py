@@ -53,11 +53,13 @@ class OpsMiddleware:
             view = (match.view_name or "other") if match else "unmatched"
             metrics.observe(request.method, view, response.status_code, seconds)
             response["X-Request-ID"] = rid
-            user = getattr(request, "user", None)
-            log.info("%s %s %s %.0fms", request.method, request.path, response.status_code, seconds * 1000,
-                     extra={"method": request.method, "path": request.path, "status": response.status_code,
-                            "ms": round(seconds * 1000, 1), "view": view,
-                            "user_id": user.pk if user is not None and user.is_authenticated else None})
+            if log.isEnabledFor(logging.INFO):
+                # the user only if the request loaded it already: no session read for a log line
+                user = getattr(request, "_cached_user", None)
+                log.info("%s %s %s %.0fms", request.method, request.path, response.status_code, seconds * 1000,
+                         extra={"method": request.method, "path": request.path, "status": response.status_code,
+                                "ms": round(seconds * 1000, 1), "view": view,
+                                "user_id": user.pk if user is not None and user.is_authenticated else None})
             return response
         finally:
             requestid.reset(token)
