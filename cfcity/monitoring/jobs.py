@@ -20,27 +20,19 @@ import logging
 import threading
 import time
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.db import OperationalError, close_old_connections, connection, transaction
 from django.utils import timezone
 
 from cfcity.audit.services import log_action
+from cfcity.ops import background
+from cfcity.ops.background import runner
 
 from . import reports
 from .models import Job
 
 log = logging.getLogger(__name__)
-RUNNERS = ("thread", "inline", "celery")
 STALE_MINUTES = 30  # a job still running after this long has lost its worker (a restart)
-
-
-def runner() -> str:
-    name = getattr(settings, "MONITORING_JOB_RUNNER", "thread") or "thread"
-    if name not in RUNNERS:
-        raise ImproperlyConfigured(f"MONITORING_JOB_RUNNER 应为 {' 或 '.join(RUNNERS)}，现为 {name!r}")
-    return name
 
 
 def start(kind: str, params: dict, plan, user) -> Job:
@@ -66,8 +58,6 @@ def submit(job_id: int) -> None:
         run(job_id)
         return
     if runner() == "celery":
-        from cfcity.ops import background
-
         from . import tasks
         background.run(tasks.make_report, job_id)
         return

@@ -12,13 +12,20 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 log = logging.getLogger(__name__)
 
 
+RUNNERS = ("thread", "inline", "celery")
+
+
 def runner() -> str:
-    return getattr(settings, "MONITORING_JOB_RUNNER", "thread") or "thread"
+    name = getattr(settings, "MONITORING_JOB_RUNNER", "thread") or "thread"
+    if name not in RUNNERS:
+        raise ImproperlyConfigured(f"MONITORING_JOB_RUNNER 应为 {' 或 '.join(RUNNERS)}，现为 {name!r}")
+    return name
 
 
 def queued() -> bool:

@@ -135,7 +135,6 @@ def _warnings_changed(plan) -> None:
     """An overdue rectification warns or clears with the next refresh of the plan's warnings:
     run it once the step is committed (or once at the end of bulk work such as the demo)."""
     from cfcity.monitoring import services as monitoring
-    from cfcity.monitoring import warnings
     pending = monitoring._deferred.get()
     if pending is not None:
         pending.add(plan.pk)

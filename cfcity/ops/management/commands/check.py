@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 from django.core.management.commands.check import Command as DjangoCheck
 
 from cfcity.ops import config, health
+from cfcity.plans.management.commands._base import pending_migrations
 
 
 class Command(DjangoCheck):
@@ -22,11 +23,12 @@ class Command(DjangoCheck):
         self.stdout.write(f"  后台任务：{settings.MONITORING_JOB_RUNNER}    日志格式：{settings.LOG_FORMAT}")
         failed = False
         self.stdout.write("服务：")
-        for name, result in health.readiness()["checks"].items():
+        checks = health.readiness()["checks"]
+        for name, result in checks.items():
             mark = "正常" if result["ok"] else "失败"
             failed |= not result["ok"]
             self.stdout.write(f"  [{mark}] {name:<9} {result['detail']}  ({result['ms']} ms)")
-        pending = self.unapplied_migrations() if health.database()[0] else []
+        pending = pending_migrations() if checks["database"]["ok"] else []
         if pending:
             failed = True
             self.stdout.write(f"  [失败] 数据库结构  有 {len(pending)} 个迁移未执行：请运行 cfcity migrate")
@@ -42,10 +44,3 @@ class Command(DjangoCheck):
         if failed:
             raise CommandError("检查未通过：请按上面的提示修改配置或启动相应服务")
         self.stdout.write(self.style.SUCCESS("检查通过"))
-
-    @staticmethod
-    def unapplied_migrations() -> list:
-        from django.db import connection
-        from django.db.migrations.executor import MigrationExecutor
-        executor = MigrationExecutor(connection)
-        return executor.migration_plan(executor.loader.graph.leaf_nodes())

@@ -12,6 +12,12 @@ class UserError(Exception):
     pass
 
 
+def pending_migrations() -> list:
+    """The migrations not yet applied to the database (empty: it is up to date)."""
+    executor = MigrationExecutor(connection)
+    return executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
 class Command(BaseCommand):
     def fail(self, message: str):
         """Stop with ``message`` on stderr and exit code 2; from call_command, a CommandError."""
@@ -21,6 +27,5 @@ class Command(BaseCommand):
         raise CommandError(message, returncode=EXIT_USER_ERROR)
 
     def require_database(self):
-        executor = MigrationExecutor(connection)
-        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        if pending_migrations():
             raise UserError("数据库尚未初始化或需要升级，请先运行 cfcity migrate（或 cfcity serve）。")
